@@ -1,0 +1,55 @@
+# Every target is a thin wrapper over `python -m nngrade ...` (which also works where make
+# does not, e.g. on Windows: see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+ifeq ($(OS),Windows_NT)
+PY := $(VENV)/Scripts/python
+else
+PY := $(VENV)/bin/python
+endif
+KERNEL := nnlabs
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+SUBMISSION ?= labs
+OUT ?=
+LAB ?=
+SEED ?=
+HIDDEN ?=
+FORCE ?=
+
+.PHONY: install lab labs grade grade-class test mutants contract release gradescope bench conventions clean
+
+install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	@echo "Installed. Next: make lab (Jupyter) or make grade."
+
+lab:  ## open JupyterLab on labs/
+	$(PY) -m jupyterlab --notebook-dir=labs
+
+labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
+	$(PY) -m nngrade labs $(if $(FORCE),--force)
+
+grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir
+	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab $(LAB)) \
+		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
+
+grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
+	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab $(LAB)) \
+		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
+
+mutants:  ## grade every mutant and valid alternative in tests/mutants/
+	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
+
+contract:  ## regenerate docs/labs.md (the graded functions of each lab)
+	$(PY) -m nngrade contract
+
+test:  ## the project's own tests (what instructor CI runs)
+	$(PY) -m pytest -q tests
+
+clean:
+	rm -rf results.json grades .pytest_cache .hypothesis

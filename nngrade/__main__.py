@@ -1,0 +1,5 @@
+import sys
+
+from nngrade.cli import main
+
+sys.exit(main())

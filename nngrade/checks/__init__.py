@@ -1,0 +1,1 @@
+"""The registry rows of each lab, one module per lab, named as the lab."""

@@ -1,0 +1,94 @@
+"""The command line behind every Make target: `python -m nngrade COMMAND ...`."""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+def _labs(arg) -> list[str]:
+    from nngrade.registry import available_labs, lab_name
+    if not arg:
+        return available_labs()
+    return [lab_name(a) for a in str(arg).replace(",", " ").split()]
+
+
+def cmd_grade(a) -> int:
+    from nngrade import report
+    from nngrade.config import Limits
+    from nngrade.engine import Plan, grade_submission, submission_hash
+
+    seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
+    labs = _labs(a.lab)
+    start = time.perf_counter()
+    plan = Plan(labs, seed, a.hidden)
+    results = grade_submission(Path(a.submission), plan, Limits())
+    seconds = time.perf_counter() - start
+    paths = [r.path for r in results if r.path]
+    data = report.results_json(results, seed, seconds, {"submission_sha256": submission_hash(paths)})
+    report.write_json(a.out, data)
+    print(report.table(results, seed))
+    text = report.details(results)
+    if text and not a.quiet:
+        print("\n" + text)
+    print(f"\nResults written to {a.out} in {seconds:.1f} s")
+    return 0
+
+
+def cmd_labs(a) -> int:
+    from nngrade.notebooks import generate_all
+    return generate_all(Path("solutions"), Path("labs"), force=a.force, check=a.check)
+
+
+def cmd_contract(a) -> int:
+    from nngrade.docs import write_contract_page
+    return write_contract_page(Path(a.out), check=a.check)
+
+
+def cmd_mutants(a) -> int:
+    from nngrade.mutants import run_lab, summary
+    labs = [lab for lab in _labs(a.lab) if Path("solutions", f"{lab}.ipynb").exists()]
+    text, ok = summary({lab: run_lab(lab) for lab in labs})
+    print(text)
+    return 0 if ok else 1
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m nngrade", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="grade one submission folder")
+    g.add_argument("--submission", default="labs", help="folder holding the notebooks (default labs/)")
+    g.add_argument("--lab", default=None, help="lab number(s), e.g. 02 or '01 03' (default: all)")
+    g.add_argument("--out", default="results.json", help="results JSON (Gradescope's schema)")
+    g.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: a new one)")
+    g.add_argument("--hidden", default=None, help="folder of hidden checks")
+    g.add_argument("--quiet", action="store_true", help="the table only")
+    g.set_defaults(run=cmd_grade)
+
+    lb = sub.add_parser("labs", help="generate labs/ from solutions/")
+    lb.add_argument("--force", action="store_true", help="overwrite notebooks a student has edited")
+    lb.add_argument("--check", action="store_true", help="only report notebooks out of sync")
+    lb.set_defaults(run=cmd_labs)
+
+    c = sub.add_parser("contract", help="write docs/labs.md, the graded functions of each lab")
+    c.add_argument("--out", default="docs/labs.md")
+    c.add_argument("--check", action="store_true", help="fail if the page is stale")
+    c.set_defaults(run=cmd_contract)
+
+    m = sub.add_parser("mutants", help="grade every mutant and valid alternative in tests/mutants/")
+    m.add_argument("--lab", default=None, help="lab number(s) (default: all)")
+    m.set_defaults(run=cmd_mutants)
+
+    a = p.parse_args(argv)
+    return a.run(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Stage 3 (grader side): start, talk to, time out and restart the student's worker."""
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nngrade import wire
+from nngrade.config import Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Timeout(Exception):
+    pass
+
+
+class WorkerClient:
+    """One worker process for one student; restarted after a timeout or a crash."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.proc = None
+        self.pid = None
+        self.scratch = None
+        self.notes: list[str] = []
+        self.restarts = 0
+
+    # -- process management -------------------------------------------------------------
+    def start(self):
+        self.scratch = tempfile.mkdtemp(prefix="nngrade-scratch-")
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and self.limits.drop_privileges:
+            try:
+                os.chown(self.scratch, 65534, 65534)
+            except OSError:
+                pass
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        env = dict(os.environ)
+        env.update(PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1", HOME=self.scratch,
+                   MPLBACKEND="Agg", PYTHONHASHSEED="0")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nngrade.worker", str(to_worker_r), str(from_worker_w),
+             self.limits.worker_json()],
+            pass_fds=(to_worker_r, from_worker_w), cwd=self.scratch, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self.wfd, self.rfd = to_worker_w, from_worker_r
+        hello = self._recv(self.limits.start_seconds)
+        self.pid = hello["value"]["pid"]
+        self.notes = hello["value"]["notes"]
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        if self.proc is None:
+            return
+        for target in (self.proc.pid, self.pid):
+            if target:
+                try:
+                    os.killpg(target, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError, OSError):
+                    pass
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        self.proc.wait()
+        for fd in (self.wfd, self.rfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc = None
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    def close(self):
+        self.kill()
+
+    def restart(self):
+        self.kill()
+        self.restarts += 1
+        self.start()
+
+    # -- requests ---------------------------------------------------------------------
+    def _recv(self, seconds):
+        deadline = time.monotonic() + seconds
+
+        def wait(fd):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Timeout()
+        return wire.recv(self.rfd, wait)
+
+    def request(self, req: dict, seconds: float) -> dict:
+        """Send one request; a timeout or a dead worker becomes a failed reply."""
+        if not self.alive():
+            self.restart()
+        try:
+            wire.send(self.wfd, req)
+            return self._recv(seconds)
+        except Timeout:
+            self.kill()
+            return {"ok": False, "error_type": "Timeout",
+                    "error": f"no answer within {seconds:g} s", "tb": ""}
+        except (wire.WireError, OSError, BrokenPipeError):
+            code = self.proc.poll() if self.proc else None
+            if code is None and self.proc is not None:
+                try:
+                    code = self.proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    code = None
+            self.kill()
+            return {"ok": False, "error_type": "WorkerDied", "error": describe_exit(code), "tb": ""}
+
+
+def describe_exit(code):
+    if code is None:
+        return "the worker process stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hints = {"SIGKILL": " (killed: memory or CPU limit, or os.kill)",
+                 "SIGXCPU": " (CPU time limit)", "SIGSEGV": " (a crash)"}
+        return f"the worker process was ended by {name}{hints.get(name, '')}"
+    return f"the worker process exited with code {code} (os._exit or a fatal error)"

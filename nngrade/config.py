@@ -1,0 +1,39 @@
+"""One place for the grader's limits and tolerances, each with a default and a help text."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+
+
+def option(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class Limits:
+    call_seconds: float = option(5.0, "wall time for one call of a student function")
+    exec_seconds: float = option(10.0, "wall time for one top-level statement of a notebook")
+    start_seconds: float = option(30.0, "wall time for the worker process to start")
+    cpu_seconds: int = option(900, "CPU seconds for a whole worker process (a backstop)")
+    memory_bytes: int = option(4 * 1024 ** 3, "address space of the worker process")
+    file_bytes: int = option(64 * 1024 ** 2, "largest file the worker may write")
+    open_files: int = option(256, "open file descriptors in the worker")
+    processes: int = option(0, "RLIMIT_NPROC for the worker (0: leave as is; forks are "
+                               "stopped by an at-fork hook either way)")
+    output_chars: int = option(100_000, "characters a call may print before it fails")
+    drop_privileges: bool = option(True, "when the grader runs as root, run the worker as nobody")
+    slow_factor: float = option(50.0, "a note when a function is this many times slower than "
+                                      "the oracle on the large input")
+
+    def worker_json(self) -> str:
+        keys = ("cpu_seconds", "memory_bytes", "file_bytes", "open_files", "processes",
+                "output_chars", "drop_privileges")
+        return json.dumps({k: getattr(self, k) for k in keys})
+
+    @classmethod
+    def describe(cls) -> str:
+        return "\n".join(f"{f.name} = {f.default!r}: {f.metadata['help']}" for f in fields(cls))
+
+
+DEFAULT_RTOL = 1e-7
+DEFAULT_ATOL = 1e-9

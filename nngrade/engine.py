@@ -1,0 +1,251 @@
+"""The grading engine: the ordered stages, for one submission.
+
+    load (nngrade.load) -> extract (nngrade.extract) -> run in the worker (nngrade.client,
+    nngrade.worker) -> compare with the oracles (nngrade.compare, nngrade.diagnose) ->
+    report (nngrade.report)
+
+A `Plan` holds what every student shares in a run: the seed, each check's inputs and the
+oracles' answers, computed once. A `Student` is one worker process serving all of one
+submission's labs.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nngrade import feedback, load
+from nngrade.client import WorkerClient
+from nngrade.compare import compare
+from nngrade.config import Limits
+from nngrade.diagnose import diagnose
+from nngrade.extract import Extracted, extract
+from nngrade.registry import Check, load_checks
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    score: float
+    output: str
+    notes: list = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.check.points
+
+
+@dataclass
+class LabResult:
+    lab: str
+    results: list
+    path: Path | None = None
+    messages: list = field(default_factory=list)
+
+
+class Plan:
+    """The checks, inputs and oracle answers of one run, shared by every student."""
+
+    def __init__(self, labs: list[str], seed: int, hidden_dir=None):
+        self.seed = seed
+        self.labs = labs
+        self.checks = {lab: load_checks(lab, hidden_dir) for lab in labs}
+        self._cases: dict[int, list] = {}
+        self._expected: dict[tuple, object] = {}
+        self.oracle_seconds: dict[tuple, float] = {}
+
+    def cases(self, check: Check) -> list:
+        key = id(check)
+        if key not in self._cases:
+            self._cases[key] = list(check.cases(check.rng(self.seed)))
+        return self._cases[key]
+
+    def expected(self, check: Check, i: int, which: str):
+        key = (id(check), i, which)
+        if key not in self._expected:
+            oracle = check.oracle(which)
+            case = self.cases(check)[i]
+            start = time.perf_counter()
+            self._expected[key] = None if oracle is None else oracle(*case.args, **case.kwargs)
+            self.oracle_seconds[key] = time.perf_counter() - start
+        return self._expected[key]
+
+    def precompute(self):
+        for checks in self.checks.values():
+            for check in checks:
+                for i in range(len(self.cases(check))):
+                    self.expected(check, i, check.primary)
+                    if check.oracle(check.secondary) is not None:
+                        self.expected(check, i, check.secondary)
+
+
+class Student:
+    """One submission's worker and the code loaded into it, one namespace per lab."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.client = WorkerClient(limits)
+        self.good: dict[str, list] = {}       # namespace -> units that ran without error
+        self.generation: dict[str, int] = {}  # namespace -> the worker (restart count) it lives in
+        self.hung: set = set()                # (namespace, function) that ran past its time limit
+
+    def __enter__(self):
+        self.client.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+    def _exec(self, space, unit):
+        return self.client.request({"op": "exec", "lab": space, "cell": unit.cell, "line": unit.line,
+                                    "source": unit.source}, self.limits.exec_seconds)
+
+    def load(self, space: str, extracted: Extracted) -> list[str]:
+        """Run the kept statements one by one; a failing one is reported and skipped."""
+        messages, self.good[space] = [], []
+        self.generation[space] = self.client.restarts
+        for unit in extracted.units:
+            self._ensure_loaded(space)          # a statement before this one may have hung
+            reply = self._exec(space, unit)
+            if reply["ok"]:
+                self.good[space].append(unit)
+                continue
+            what = ", ".join(unit.defines) or unit.source.splitlines()[0][:60]
+            messages.append(f"cell {unit.cell + 1}, line {unit.line} ({what}): {reply['error_type']}: "
+                            f"{reply.get('error', '')[:200]}; skipped")
+        self._ensure_loaded(space)
+        return messages
+
+    def _ensure_loaded(self, space):
+        """After a timeout or a crash the worker is new: run the namespace's code again."""
+        if not self.client.alive():
+            self.client.restart()
+        if self.generation.get(space) != self.client.restarts:
+            for unit in self.good.get(space, []):
+                self._exec(space, unit)
+            self.generation[space] = self.client.restarts
+
+    def call(self, space, check: Check, case) -> dict:
+        """Call the check's function in the namespace `space` (a lab's, or a mutant's own)."""
+        self._ensure_loaded(space)
+        req = {"op": "call", "lab": space, "fn": check.function, "driver": check.driver,
+               "args": case.args, "kwargs": case.kwargs, "return_args": check.driver == "call"}
+        seconds = check.timeout or self.limits.call_seconds
+        reply = self.client.request(req, seconds)
+        reply["timeout"] = seconds
+        return reply
+
+
+def _mutated(case, after) -> str | None:
+    if after is None:
+        return None
+    args_after, kwargs_after = after
+    pairs = list(zip(case.args, args_after)) + [(case.kwargs[k], kwargs_after.get(k)) for k in case.kwargs]
+    for i, (before, now) in enumerate(pairs):
+        if isinstance(before, np.ndarray) and (not isinstance(now, np.ndarray) or now.shape != before.shape
+                                               or not np.array_equal(before, now, equal_nan=True)):
+            return f"argument {i + 1}"
+    return None
+
+
+def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, space=None) -> CheckResult:
+    head = f"{check.function}: {check.what}"
+    used = extracted.uses_forbidden(check.function)
+    if used:
+        return CheckResult(check, 0.0, f"{head}\n  `{check.function}` uses `{used}`, which graded code may "
+                           "not use: the point of the lab is to compute it yourself in NumPy")
+    notes = []
+    for i, case in enumerate(plan.cases(check)):
+        expected = plan.expected(check, i, check.primary)
+        key = (space or check.lab, check.function)
+        if key in student.hung:
+            return CheckResult(check, 0.0, f"{head}\n  not run: `{check.function}` ran past its time limit "
+                               "in an earlier check (an infinite loop?)")
+        reply = student.call(space or check.lab, check, case)
+        if reply.get("error_type") == "Timeout":
+            student.hung.add(key)
+        problem_text = None
+        if not reply["ok"]:
+            problem_text = feedback.failed_call(check.function, reply, reply["timeout"])
+            if reply.get("error_type") in ("NotImplementedError", "NotDefined"):
+                return CheckResult(check, 0.0, f"{head}\n  {problem_text}")
+        elif reply.get("output_chars", 0) > student.limits.output_chars:
+            problem_text = (f"`{check.function}` printed {reply['output_chars']:,} characters; the limit is "
+                            f"{student.limits.output_chars:,}: remove the prints from graded functions")
+        elif check.stable and reply.get("warnings"):
+            problem_text = (f"`{check.function}` is not numerically stable on this input: NumPy warned "
+                            f"{reply['warnings'][0]!r}")
+        else:
+            mutated = _mutated(case, reply.get("args_after"))
+            if mutated:
+                problem_text = (f"`{check.function}` modified its {mutated} in place; functions must leave "
+                                "their inputs unchanged (callers still need them): work on a copy")
+        if problem_text:
+            return CheckResult(check, 0.0, f"{head}\n  {problem_text}\n  input: "
+                               + feedback.describe_case(check.oracle(), case))
+        got = reply["value"]
+        for which in (check.primary, check.secondary):
+            exp = expected if which == check.primary else plan.expected(check, i, which)
+            if exp is None and which != check.primary:
+                continue
+            if check.compare is not None:
+                text = check.compare(got, exp, case)
+                problem = None
+            else:
+                problem = compare(got, exp, check.rtol, check.atol, structure_only=check.structure_only)
+                text = None
+            if problem is None and text is None:
+                continue
+            if which != check.primary and check.differs:
+                notes.append(f"{feedback.ORACLE_NAMES[which]} differs here, and that costs nothing: "
+                             f"{check.differs}")
+                continue
+            oracle_name = feedback.ORACLE_NAMES[which]
+            if problem is not None:
+                lines = [head, f"  {problem.message}", "  input: " + feedback.describe_case(check.oracle(), case)]
+                if problem.kind in ("value", "nonfinite", "shape"):
+                    lines.append(f"  expected ({oracle_name}): {feedback.fmt(problem.expected)}")
+                    lines.append(f"  got:{' ' * (len(oracle_name) + 9)}{feedback.fmt(problem.got)}")
+                lines += [f"  {d}" for d in problem.details]
+                for guess in diagnose(problem, case, check.likely):
+                    lines.append(f"  likely mistake: {guess}")
+            else:
+                lines = [head, f"  {text}", "  input: " + feedback.describe_case(check.oracle(), case)]
+            if which != check.primary:
+                lines.append(f"  (your result matches {feedback.ORACLE_NAMES[check.primary]} but not "
+                             f"{oracle_name}; the two frameworks agree here)")
+            return CheckResult(check, 0.0, "\n".join(lines), notes)
+    return CheckResult(check, check.points, f"{head}: passed ({len(plan.cases(check))} inputs, "
+                       f"rtol={check.rtol:g}, atol={check.atol:g})", notes)
+
+
+def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functions=None,
+              space=None) -> LabResult:
+    """Grade one notebook; `functions` limits the checks, `space` names the worker namespace."""
+    checks = [c for c in plan.checks[lab] if functions is None or c.function in functions]
+    if nb.error:
+        return LabResult(lab, [CheckResult(c, 0.0, f"{c.function}: {c.what}\n  {nb.error}") for c in checks],
+                         nb.path, [nb.error])
+    extracted = extract(nb.cells)
+    messages = nb.notes + extracted.messages + student.load(space or lab, extracted)
+    return LabResult(lab, [run_check(student, plan, c, extracted, space) for c in checks], nb.path, messages)
+
+
+def submission_hash(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(str(p) for p in paths if p):
+        h.update(Path(p).name.encode())
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def grade_submission(submission: Path, plan: Plan, limits: Limits) -> list[LabResult]:
+    notebooks = load.find(Path(submission), plan.labs)
+    out = []
+    with Student(limits) as student:
+        for lab in plan.labs:
+            out.append(grade_lab(student, plan, lab, notebooks[lab]))
+    return out

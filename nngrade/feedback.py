@@ -1,0 +1,65 @@
+"""Sentences for a student at midnight: what failed, on which input, by how much, and why."""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from nngrade.wire import Opaque
+
+ORACLE_NAMES = {"torch": "PyTorch", "keras": "Keras"}
+
+
+def fmt(x, width=400) -> str:
+    if isinstance(x, np.ndarray):
+        body = np.array2string(x, precision=6, threshold=24, edgeitems=3, max_line_width=100,
+                               suppress_small=False)
+        text = f"{body} (shape {x.shape}, {x.dtype})" if x.ndim else f"{body} ({x.dtype})"
+    elif isinstance(x, Opaque):
+        text = f"{x.type_name} object: {x.repr_text}"
+    elif isinstance(x, float):
+        text = f"{x:.10g}"
+    elif isinstance(x, (list, tuple)) and len(x) <= 12:
+        inner = ", ".join(fmt(v, 120) for v in x)
+        text = f"[{inner}]" if isinstance(x, list) else f"({inner}{',' if len(x) == 1 else ''})"
+    elif isinstance(x, dict):
+        text = "{" + ", ".join(f"{k!r}: {fmt(v, 120)}" for k, v in list(x.items())[:8]) + "}"
+    else:
+        text = repr(x)
+    if len(text) > width:
+        text = text[: width - 5] + " ...]"
+    return text.replace("\n", "\n      ")
+
+
+def describe_case(oracle, case) -> str:
+    """`z = [...]`, naming each argument as the contract's signature does."""
+    try:
+        bound = inspect.signature(oracle).bind(*case.args, **case.kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {f"arg{i}": a for i, a in enumerate(case.args)} | dict(case.kwargs)
+    parts = [f"{k} = {fmt(v)}" for k, v in bound.items()]
+    text = "\n    ".join(parts)
+    return text + (f"\n    ({case.note})" if case.note else "")
+
+
+def failed_call(function: str, reply: dict, seconds: float) -> str:
+    kind, err = reply.get("error_type", ""), reply.get("error", "")
+    if kind == "NotImplementedError":
+        return f"`{function}` is not implemented yet (it raises NotImplementedError)"
+    if kind == "NotDefined":
+        return f"{err}: define it with exactly this name"
+    if kind == "Timeout":
+        return (f"`{function}` did not return within {seconds:g} s: probably an infinite loop "
+                "(a while loop whose condition never changes?)")
+    if kind == "WorkerDied":
+        return f"`{function}` stopped the grader's worker: {err}"
+    if kind == "SystemExit":
+        return f"`{function}` called sys.exit() / exit() ({err}); return a value instead"
+    if kind == "MemoryError":
+        return f"`{function}` ran out of memory (the limit is per student process)"
+    if kind == "ImportError" and "NumPy only" in err:
+        return f"`{function}` imports a framework: {err}"
+    if kind == "TypeError" and ("argument" in err):
+        return f"`{function}` raised TypeError: {err} (check its signature against the lab's)"
+    tb = reply.get("tb", "")
+    return f"`{function}` raised {kind}: {err}" + (f"\n    where: {tb.splitlines()[-1]}" if tb else "")

@@ -1,0 +1,92 @@
+"""Stage 1: find each lab's notebook in a submission folder and read its code cells.
+
+A notebook belongs to a lab by its `labNN` prefix (`lab02_activations (1).ipynb` is lab02);
+with two candidates the newer is graded and the report says so. Version-4 notebooks (every
+notebook Jupyter has written since 2015) are read as the JSON they are, which is what
+nbformat does, without its 1.4 s import; any other version goes through nbformat's
+converter.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nngrade.registry import LABS
+
+PREFIX = re.compile(r"^lab(\d\d)", re.IGNORECASE)
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Notebook:
+    lab: str
+    path: Path | None
+    cells: list = field(default_factory=list)     # the source of every code cell
+    error: str | None = None                      # why it could not be read
+    notes: list = field(default_factory=list)
+
+
+def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
+    """The notebook of each wanted lab; a lab with no notebook gets an error entry."""
+    candidates: dict[str, list[Path]] = {}
+    if submission.is_dir():
+        for p in submission.rglob("*.ipynb"):
+            if ".ipynb_checkpoints" in p.parts or not p.is_file():
+                continue
+            m = PREFIX.match(p.name)
+            if m and m.group(1) in LABS:
+                candidates.setdefault(LABS[m.group(1)], []).append(p)
+    found = {}
+    for lab in labs:
+        paths = sorted(candidates.get(lab, []), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+        if not paths:
+            found[lab] = Notebook(lab, None, error=f"no notebook named {lab[:5]}*.ipynb in {submission}")
+            continue
+        nb = read(lab, paths[0])
+        if len(paths) > 1:
+            nb.notes.append(f"{len(paths)} notebooks match {lab[:5]}: graded the newest, {paths[0].name} "
+                            f"(also found: {', '.join(p.name for p in paths[1:])})")
+        found[lab] = nb
+    return found
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    if isinstance(src, list):
+        src = "".join(str(s) for s in src)
+    if not isinstance(src, str):
+        raise ValueError("a cell's source is neither text nor a list of lines")
+    return src
+
+
+def _ungraded(cell) -> bool:
+    """Cells tagged `not-graded` (the framework comparisons at the end of each lab) are skipped."""
+    tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
+    return isinstance(tags, list) and "not-graded" in tags
+
+
+def read(lab: str, path: Path) -> Notebook:
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            return Notebook(lab, path, error=f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return Notebook(lab, path, error=f"{path.name} could not be read: {e.strerror}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return Notebook(lab, path, error=f"{path.name} is not a notebook: it is not valid JSON "
+                        f"(line {e.lineno}: {e.msg}); open it in Jupyter and save it again")
+    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+        return Notebook(lab, path, error=f"{path.name} is JSON but not a Jupyter notebook (no cells)")
+    try:
+        if data.get("nbformat") != 4:
+            import nbformat  # old notebooks only: nbformat converts them
+            data = nbformat.reads(text, as_version=4)
+        cells = [_source(c) if not _ungraded(c) else "" for c in data["cells"]
+                 if isinstance(c, dict) and c.get("cell_type") == "code"]
+    except Exception as e:
+        return Notebook(lab, path, error=f"{path.name} is not a readable notebook: {type(e).__name__}: {e}")
+    return Notebook(lab, path, cells)

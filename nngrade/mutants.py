@@ -1,0 +1,110 @@
+"""`make mutants`: prove the checks reject plausible wrong answers and accept right ones.
+
+A catalog per lab, `tests/mutants/<lab>.py`, lists `Mutant` rows (a wrong implementation a
+student might write, and optionally a phrase the feedback must contain: the diagnosis) and
+`Alternative` rows (a different but correct implementation that must earn full points).
+Each row is graded as the solution notebook with the row's code appended as a last cell
+(a later definition replaces an earlier one), on the function it names only, in a
+namespace of its own inside one worker.
+"""
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from nngrade import load
+from nngrade.config import Limits
+from nngrade.engine import Plan, Student, grade_lab
+
+CATALOGS = Path("tests") / "mutants"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    function: str
+    mistake: str
+    source: str
+    expect: str | None = None     # a phrase the feedback must contain (a diagnosis)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    function: str
+    idea: str
+    source: str
+
+
+@dataclass
+class Outcome:
+    row: object
+    score: float
+    max_score: float
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        if isinstance(self.row, Alternative):
+            return self.score == self.max_score
+        caught = self.score < self.max_score
+        return caught and (self.row.expect is None or self.row.expect in self.output)
+
+
+def catalog(lab: str, root: Path = CATALOGS):
+    path = root / f"{lab}.py"
+    if not path.exists():
+        return [], []
+    spec = importlib.util.spec_from_file_location(f"mutants_{lab}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(getattr(module, "MUTANTS", [])), list(getattr(module, "ALTERNATIVES", []))
+
+
+def run_lab(lab: str, seed: int = 2024, solutions=Path("solutions"), rows=None) -> list[Outcome]:
+    mutants, alternatives = catalog(lab) if rows is None else rows
+    base = load.read(lab, solutions / f"{lab}.ipynb")
+    if base.error:
+        raise RuntimeError(base.error)
+    plan = Plan([lab], seed)
+    outcomes = []
+    with Student(Limits()) as student:
+        for i, row in enumerate(mutants + alternatives):
+            nb = load.Notebook(lab, base.path, base.cells + [textwrap.dedent(row.source)])
+            res = grade_lab(student, plan, lab, nb, functions={row.function}, space=f"{lab}#{i}")
+            score = sum(r.score for r in res.results)
+            max_score = sum(r.check.points for r in res.results)
+            output = "\n".join(r.output for r in res.results if not r.passed)
+            if max_score == 0:
+                output = f"no checks for `{row.function}` in {lab}"
+            outcomes.append(Outcome(row, score, max_score, output))
+    return outcomes
+
+
+def summary(results: dict[str, list[Outcome]]) -> tuple[str, bool]:
+    lines, all_ok = [], True
+    tm = tc = ta = tac = 0
+    for lab, outs in results.items():
+        muts = [o for o in outs if isinstance(o.row, Mutant)]
+        alts = [o for o in outs if isinstance(o.row, Alternative)]
+        caught = sum(o.ok for o in muts)
+        accepted = sum(o.ok for o in alts)
+        tm, tc, ta, tac = tm + len(muts), tc + caught, ta + len(alts), tac + accepted
+        pct = lambda a, b: f"{100 * a / b:.0f}%" if b else "-"
+        lines.append(f"{lab:26s} mutants caught {caught:3d}/{len(muts):<3d} ({pct(caught, len(muts))})   "
+                     f"alternatives accepted {accepted:3d}/{len(alts):<3d} ({pct(accepted, len(alts))})")
+        for o in outs:
+            if not o.ok:
+                all_ok = False
+                if isinstance(o.row, Mutant):
+                    why = ("not caught: it earned full points" if o.score == o.max_score
+                           else f"caught, but the feedback lacks {o.row.expect!r}")
+                    lines.append(f"    MUTANT {o.row.function} ({o.row.mistake}): {why}")
+                    if o.score < o.max_score:
+                        lines.append("      " + o.output.replace("\n", "\n      ")[:800])
+                else:
+                    lines.append(f"    ALTERNATIVE {o.row.function} ({o.row.idea}): rejected, "
+                                 f"{o.score:g}/{o.max_score:g}")
+                    lines.append("      " + o.output.replace("\n", "\n      ")[:800])
+    lines.append(f"{'total':26s} mutants caught {tc:3d}/{tm:<3d}         alternatives accepted {tac:3d}/{ta:<3d}")
+    return "\n".join(lines), all_ok and tm > 0

@@ -1,0 +1,112 @@
+"""One row per graded check: the function, what is checked, inputs, oracles, tolerance, points.
+
+The same rows drive `make grade`, the project's tests and the mutants. A lab's rows live in
+`nngrade/checks/<lab>.py` as a list `CHECKS`; the lab's oracles in `reference/<topic>.py`.
+
+An oracle has the graded function's own signature (or, for a check with another driver,
+the driver's arguments) and returns float64 NumPy data. `torch` and `keras` name the two
+oracles; `primary` says which one decides. Where the two frameworks measurably differ on a
+check, `differs` says why, and the other oracle is shown in the feedback without costing
+points.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
+
+LABS = {
+    "01": "lab01_neurons", "02": "lab02_activations", "03": "lab03_losses",
+    "04": "lab04_gradient_descent", "05": "lab05_backprop", "06": "lab06_training",
+    "07": "lab07_metrics", "08": "lab08_gradient_flow", "09": "lab09_convolution",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input: positional and keyword arguments, and a note for the feedback."""
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Likely:
+    """A known mistake: if the student's result equals `value(*args, **kwargs)`, say `message`."""
+    message: str
+    value: Callable[..., Any]
+
+
+@dataclass
+class Check:
+    function: str
+    what: str
+    points: float
+    cases: Callable[[np.random.Generator], list]
+    torch: Callable | None = None
+    keras: Callable | None = None
+    primary: str = "torch"
+    differs: str | None = None
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+    stable: bool = False            # a RuntimeWarning or a non-finite value fails the check
+    structure_only: bool = False    # types, shapes and dtypes; values are not compared
+    driver: str = "call"
+    timeout: float | None = None
+    likely: tuple = ()
+    compare: Callable | None = None   # (got, expected, case) -> problem text or None
+    hidden: bool = False
+    lab: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.lab}.{self.function}: {self.what}"
+
+    def oracle(self, which: str | None = None):
+        return getattr(self, which or self.primary)
+
+    @property
+    def secondary(self) -> str:
+        return "keras" if self.primary == "torch" else "torch"
+
+    def rng(self, seed: int) -> np.random.Generator:
+        """The inputs of a check depend on the run's seed and the check's name only."""
+        return np.random.default_rng([seed, zlib.crc32(self.name.encode())])
+
+
+def lab_name(key: str) -> str:
+    """'2', '02', 'lab02' or 'lab02_activations' -> 'lab02_activations'."""
+    key = str(key).strip()
+    digits = "".join(ch for ch in key[:5] if ch.isdigit())[:2].zfill(2)
+    if digits not in LABS:
+        raise KeyError(f"no lab {key!r}; the labs are " + ", ".join(LABS.values()))
+    return LABS[digits]
+
+
+def load_checks(lab: str, hidden_dir=None) -> list[Check]:
+    """The lab's checks, each stamped with its lab, plus any hidden checks for it."""
+    try:
+        module = importlib.import_module(f"nngrade.checks.{lab}")
+    except ModuleNotFoundError as e:
+        if e.name != f"nngrade.checks.{lab}":
+            raise
+        return []
+    checks = list(module.CHECKS)
+    if hidden_dir is not None:
+        from nngrade.hidden import load_hidden
+        checks += load_hidden(hidden_dir, lab)
+    for c in checks:
+        c.lab = lab
+    return checks
+
+
+def available_labs() -> list[str]:
+    import nngrade.checks as pkg
+    have = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
+    return [lab for lab in LABS.values() if lab in have]

@@ -1,0 +1,194 @@
+"""The student's side: a separate process that runs the extracted code and nothing else.
+
+Started by `nngrade.client` as `python -m nngrade.worker READ_FD WRITE_FD LIMITS_JSON` in a
+scratch folder of its own and a new session. It imports NumPy only (never torch or
+TensorFlow), limits its own resources before any student code runs, and answers requests
+over two pipes with `nngrade.wire`. Whatever the student's code does in here (patch numpy,
+builtins, this module) can only change the values this process sends back; the oracles
+and every comparison live in the grader's process.
+"""
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import sys
+import time
+import traceback
+import types
+import warnings
+
+import numpy as np
+
+from nngrade import drivers, wire
+from nngrade.extract import FORBIDDEN
+
+_real_stdout = None
+
+
+class CappedWriter(io.TextIOBase):
+    """Stands in for sys.stdout/stderr during a call: keeps the start, counts the rest."""
+
+    def __init__(self, cap):
+        self.cap, self.size, self.parts = cap, 0, []
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str(s)
+        if self.size < 2000:
+            self.parts.append(s[: 2000 - self.size])
+        self.size += len(s)
+        return len(s)
+
+    def text(self):
+        return "".join(self.parts)
+
+
+class BlockFrameworks:
+    """A meta-path finder that refuses the frameworks reserved for the oracles."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN:
+            raise ImportError(f"'{name}' is not available to graded code: the labs are NumPy only")
+        return None
+
+
+def _world_readable(path):
+    path = os.path.abspath(path)
+    while True:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return False
+        if not (mode & 0o005 == 0o005 or (os.path.isfile(path) and mode & 0o004)):
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
+def apply_limits(limits):
+    """Resource limits, a fork guard and, when started as root, an unprivileged user."""
+    notes = []
+    try:
+        import resource
+        for name, value in (("RLIMIT_AS", limits.get("memory_bytes")),
+                            ("RLIMIT_CPU", limits.get("cpu_seconds")),
+                            ("RLIMIT_NOFILE", limits.get("open_files")),
+                            ("RLIMIT_FSIZE", limits.get("file_bytes")),
+                            ("RLIMIT_NPROC", limits.get("processes"))):
+            if value and hasattr(resource, name):
+                try:
+                    resource.setrlimit(getattr(resource, name), (int(value), int(value)))
+                except (ValueError, OSError) as e:
+                    notes.append(f"{name} not set: {e}")
+    except ImportError:  # Windows: no resource module; only the wall-time limit applies
+        notes.append("no resource limits on this platform")
+    # a child forked by student code exits at once: nothing it does reaches the grader
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=lambda: os._exit(70))
+    if limits.get("drop_privileges") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        if _world_readable(sys.prefix) and all(_world_readable(p) for p in sys.path if p and os.path.exists(p)):
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                notes.append("running as user nobody")
+            except OSError as e:
+                notes.append(f"could not drop privileges: {e}")
+        else:
+            notes.append("stayed root: the Python installation is not world-readable")
+    return notes
+
+
+def _short_tb(exc):
+    """The student's frames only: the worker's own frames are noise to them."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    lines = [f"{f.filename[1:-1]}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-4:]]
+    return "\n".join(lines)
+
+
+class Worker:
+    def __init__(self, limits):
+        self.limits = limits
+        self.spaces: dict[str, dict] = {}
+
+    def namespace(self, lab):
+        if lab not in self.spaces:
+            mod = types.ModuleType("__student__")
+            mod.__dict__["__builtins__"] = builtins
+            self.spaces[lab] = mod.__dict__
+        return self.spaces[lab]
+
+    def guarded(self, fn):
+        """Run fn() with capped output, warnings recorded and every exception caught."""
+        out = CappedWriter(self.limits.get("output_chars", 100_000))
+        old = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = out
+        start = time.perf_counter()
+        reply = {"ok": True}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+                    reply["value"] = fn()
+            except BaseException as e:  # SystemExit and KeyboardInterrupt included
+                reply = {"ok": False, "error_type": type(e).__name__,
+                         "error": str(e)[:500] if not isinstance(e, SystemExit) else f"exit({e.code})",
+                         "tb": _short_tb(e)}
+        reply["seconds"] = time.perf_counter() - start
+        sys.stdout, sys.stderr = old
+        reply["warnings"] = [f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught[:5]]
+        reply["stdout"] = out.text()
+        reply["output_chars"] = out.size
+        return reply
+
+    def handle(self, req):
+        op = req.get("op")
+        if op == "ping":
+            return {"ok": True, "value": os.getpid()}
+        if op == "exec":
+            ns = self.namespace(req["lab"])
+            code = compile("\n" * (req["line"] - 1) + req["source"], f"<cell {req['cell'] + 1}>", "exec")
+            reply = self.guarded(lambda: exec(code, ns))
+            reply.pop("value", None)
+            return reply
+        if op == "call":
+            ns = self.namespace(req["lab"])
+            args, kwargs = req.get("args", ()), req.get("kwargs", {})
+            driver = drivers.resolve(req.get("driver", "call"))
+            reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
+            if req.get("return_args") and req.get("driver", "call") == "call":
+                reply["args_after"] = [args, kwargs]
+            return reply
+        return {"ok": False, "error_type": "ProtocolError", "error": f"unknown op {op!r}", "tb": ""}
+
+
+def main(argv):
+    rfd, wfd, limits = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):       # student output never reaches the terminal or the pipes
+        os.dup2(devnull, fd)
+    drivers.import_all()
+    notes = apply_limits(limits)
+    sys.meta_path.insert(0, BlockFrameworks())
+    worker = Worker(limits)
+    wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes}})
+    while True:
+        try:
+            req = wire.recv(rfd)
+        except wire.WireError:
+            os._exit(0)
+        reply = worker.handle(req)
+        try:
+            wire.send(wfd, reply)
+        except BaseException as e:  # an unencodable value: say so rather than die
+            wire.send(wfd, {"ok": False, "error_type": "EncodingError", "error": str(e)[:300], "tb": ""})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

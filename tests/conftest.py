@@ -1,0 +1,60 @@
+"""Shared fixtures: one Plan per lab per test session (oracles computed once), and helpers
+to grade a notebook made of given cells."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from nngrade import load  # noqa: E402
+from nngrade.config import Limits  # noqa: E402
+from nngrade.engine import Plan, Student, grade_lab  # noqa: E402
+from nngrade.registry import available_labs  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20261121
+LABS = [lab for lab in available_labs() if (ROOT / "solutions" / f"{lab}.ipynb").exists()]
+
+_plans: dict = {}
+
+
+def plan_for(lab: str) -> Plan:
+    if lab not in _plans:
+        _plans[lab] = Plan([lab], SEED)
+    return _plans[lab]
+
+
+def solution_cells(lab: str) -> list[str]:
+    nb = load.read(lab, ROOT / "solutions" / f"{lab}.ipynb")
+    assert nb.error is None, nb.error
+    return nb.cells
+
+
+def grade_cells(lab: str, cells: list[str], functions=None, limits=None):
+    """Grade a notebook made of `cells`; returns {function: (score, max_score, outputs)}."""
+    nb = load.Notebook(lab, None, cells)
+    with Student(limits or Limits()) as student:
+        res = grade_lab(student, plan_for(lab), lab, nb, functions)
+    out = {}
+    for r in res.results:
+        s, m, texts = out.get(r.check.function, (0.0, 0.0, []))
+        out[r.check.function] = (s + r.score, m + r.check.points, texts + [r.output])
+    return out, res
+
+
+def write_notebook(path: Path, cells: list[str]) -> Path:
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                     "source": c} for c in cells],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb))
+    return path
+
+
+@pytest.fixture
+def tmp_submission(tmp_path):
+    return tmp_path
