@@ -55,33 +55,57 @@ class WorkerClient:
         os.close(to_worker_r)
         os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
-        hello = self._recv(self.limits.start_seconds)
+        self.dead = False
+        try:
+            hello = self._recv(self.limits.start_seconds)
+        except (Timeout, wire.WireError) as e:
+            self.kill()
+            raise RuntimeError(f"the worker process did not start: {type(e).__name__}") from None
         self.pid = hello["value"]["pid"]
         self.notes = hello["value"]["notes"]
+        if hasattr(os, "fork"):
+            self.proc.wait()   # the launcher exits at once; the worker was detached from it
 
     def alive(self):
-        return self.proc is not None and self.proc.poll() is None
+        if self.proc is None or self.dead or not self.pid:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
 
     def kill(self):
         if self.proc is None:
             return
+        killpg = getattr(os, "killpg", None)
         for target in (self.proc.pid, self.pid):
+            if target and killpg:
+                try:
+                    killpg(target, signal.SIGKILL)   # the worker and anything it started
+                except OSError:
+                    pass
+        for target in (self.pid,):
             if target:
                 try:
-                    os.killpg(target, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError, OSError):
+                    os.kill(target, signal.SIGKILL)
+                except OSError:
                     pass
         try:
             self.proc.kill()
-        except OSError:
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
             pass
-        self.proc.wait()
+        self.dead = True
         for fd in (self.wfd, self.rfd):
             try:
                 os.close(fd)
             except OSError:
                 pass
         self.proc = None
+        self.pid = None
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
@@ -115,26 +139,9 @@ class WorkerClient:
             self.kill()
             return {"ok": False, "error_type": "Timeout",
                     "error": f"no answer within {seconds:g} s", "tb": ""}
-        except (wire.WireError, OSError, BrokenPipeError):
-            code = self.proc.poll() if self.proc else None
-            if code is None and self.proc is not None:
-                try:
-                    code = self.proc.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    code = None
+        except (wire.WireError, OSError):
             self.kill()
-            return {"ok": False, "error_type": "WorkerDied", "error": describe_exit(code), "tb": ""}
+            return {"ok": False, "error_type": "WorkerDied",
+                    "error": "the worker process ended (os._exit, a signal, or a memory or CPU limit)",
+                    "tb": ""}
 
-
-def describe_exit(code):
-    if code is None:
-        return "the worker process stopped answering"
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        hints = {"SIGKILL": " (killed: memory or CPU limit, or os.kill)",
-                 "SIGXCPU": " (CPU time limit)", "SIGSEGV": " (a crash)"}
-        return f"the worker process was ended by {name}{hints.get(name, '')}"
-    return f"the worker process exited with code {code} (os._exit or a fatal error)"

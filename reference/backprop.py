@@ -1,0 +1,246 @@
+"""Oracles for lab05_backprop: the textbook update, dense layers, an L-layer MLP, gradient checks.
+
+PyTorch: `nn.Linear` layers built from the same weights (`Linear.weight = W.T`, the lab
+keeps the Keras layout `W` (D_in, D_out)), autograd for every gradient, `torch.optim.SGD`
+for the textbook update. Keras: `Dense` layers (float64) that receive the same weights by
+`set_weights`, `tf.GradientTape` for every gradient, `keras.optimizers.SGD` for the update.
+
+Graded signatures, float64 NumPy in and out:
+- `sigmoid_net_update(x, t, W1, b1, W2, b2, lr)` -> new `(W1, b1, W2, b2)`: one SGD step on
+  `0.5 * sum_k (t_k - o_k)^2` for the 2-layer sigmoid network `o = s(s(x W1 + b1) W2 + b2)`.
+- `dense_forward(X, W, b)` -> Z (N, D_out); `dense_backward(dZ, X, W)` -> `(dX, dW, db)`.
+- `mlp_forward(X, params, hidden, output)` -> `(Y_hat, None)`: the cache is the student's
+  own, so the oracle gives None there and only Y_hat is compared.
+- `mlp_loss_and_grads(X, Y, params, hidden, loss)` -> `(loss, [(dW, db), ...])`.
+- `numerical_gradient(test_function, x, h)` -> `(exact gradient, x)`: the oracle of the
+  `with_function` driver, which passes the test function by name and returns x afterwards;
+  `central_difference(test_function, x, h)` -> `(central differences of step h, x)`.
+- `relative_error(a, b)` -> `max |a - b| / max(1e-8, |a| + |b|)`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from reference._frameworks import keras, keras_vjp, numpy, tensor, tf, torch, torch_vjp
+
+HIDDEN = ("sigmoid", "tanh", "relu")
+OUTPUTS = ("linear", "sigmoid", "softmax")
+LOSSES = {"mse": "linear", "bce": "sigmoid", "softmax_ce": "softmax"}   # loss -> its output unit
+
+
+# --- PyTorch ------------------------------------------------------------------------------
+
+def _torch_act(name):
+    t = torch()
+    return {"linear": lambda z: z, "sigmoid": t.sigmoid, "tanh": t.tanh,
+            "relu": t.nn.functional.relu, "softmax": lambda z: t.softmax(z, dim=-1)}[name]
+
+
+def _torch_linear(W, b):
+    """nn.Linear holding W (D_in, D_out) as its weight W.T (D_out, D_in) and the bias b."""
+    t = torch()
+    W = np.asarray(W, dtype=np.float64)
+    lin = t.nn.Linear(W.shape[0], W.shape[1], dtype=t.float64)
+    with t.no_grad():
+        lin.weight.copy_(tensor(W).T)
+        lin.bias.copy_(tensor(b))
+    return lin
+
+
+def _torch_mlp(params, hidden):
+    """The layers and a function computing the logits (no output activation)."""
+    layers = [_torch_linear(W, b) for W, b in params]
+    act = _torch_act(hidden)
+
+    def logits(x):
+        for i, lin in enumerate(layers):
+            x = lin(x)
+            if i < len(layers) - 1:
+                x = act(x)
+        return x
+    return layers, logits
+
+
+def _torch_loss(loss, logits, y):
+    F = torch().nn.functional
+    if loss == "mse":
+        return F.mse_loss(logits, y)                          # mean over all N*K elements
+    if loss == "bce":
+        return F.binary_cross_entropy_with_logits(logits, y)  # mean over N (Y is (N, 1))
+    if loss == "softmax_ce":
+        return F.cross_entropy(logits, y)                     # one-hot (probability) targets
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+TORCH_FUNCTIONS = {   # the torch twins of nngrade.drivers.TEST_FUNCTIONS
+    "sum_of_squares": lambda x: (x ** 2).sum(),
+    "sum_of_sines": lambda x: torch().sin(x).sum(),
+    "log_sum_exp": lambda x: torch().log(torch().exp(x).sum()),
+    "cubic_mix": lambda x: (x ** 3).sum() - 2.0 * x.sum() * (x ** 2).sum(),
+}
+
+
+class Torch:
+    @staticmethod
+    def sigmoid_net_update(x, t, W1, b1, W2, b2, lr):
+        T = torch()
+        hidden, out = _torch_linear(W1, b1), _torch_linear(W2, b2)
+        net = T.nn.Sequential(hidden, T.nn.Sigmoid(), out, T.nn.Sigmoid())
+        opt = T.optim.SGD(net.parameters(), lr=float(lr))
+        o = net(tensor(x).reshape(1, -1))[0]
+        loss = 0.5 * ((tensor(t) - o) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return (numpy(hidden.weight).T.copy(), numpy(hidden.bias), numpy(out.weight).T.copy(), numpy(out.bias))
+
+    @staticmethod
+    def dense_forward(X, W, b):
+        with torch().no_grad():
+            return numpy(_torch_linear(W, b)(tensor(X)))
+
+    @staticmethod
+    def dense_backward(dZ, X, W):
+        W = np.asarray(W, dtype=np.float64)
+        lin = _torch_linear(W, np.zeros(W.shape[1]))
+        xt = tensor(X, grad=True)
+        lin(xt).backward(tensor(dZ))
+        return numpy(xt.grad), numpy(lin.weight.grad).T.copy(), numpy(lin.bias.grad)
+
+    @staticmethod
+    def mlp_forward(X, params, hidden="sigmoid", output="linear"):
+        _, logits = _torch_mlp(params, hidden)
+        with torch().no_grad():
+            return numpy(_torch_act(output)(logits(tensor(X)))), None
+
+    @staticmethod
+    def mlp_loss_and_grads(X, Y, params, hidden="sigmoid", loss="mse"):
+        layers, logits = _torch_mlp(params, hidden)
+        value = _torch_loss(loss, logits(tensor(X)), tensor(Y))
+        value.backward()
+        return float(value.detach()), [(numpy(lin.weight.grad).T.copy(), numpy(lin.bias.grad)) for lin in layers]
+
+    @staticmethod
+    def numerical_gradient(test_function, x, h=1e-5):
+        """The exact gradient (autograd), which central differences approximate, and x."""
+        return torch_vjp(TORCH_FUNCTIONS[test_function], x), np.array(x, dtype=np.float64)
+
+    @staticmethod
+    def central_difference(test_function, x, h=1e-5):
+        """(f(x + h e_i) - f(x - h e_i)) / 2h for every i, f evaluated by torch, and x."""
+        f, xt = TORCH_FUNCTIONS[test_function], tensor(x)
+        flat = xt.reshape(-1)
+        g = np.zeros(flat.shape[0])
+        with torch().no_grad():
+            for i in range(flat.shape[0]):
+                step = torch().zeros_like(flat)
+                step[i] = h
+                g[i] = float(f((flat + step).reshape(xt.shape)) - f((flat - step).reshape(xt.shape))) / (2 * h)
+        return g.reshape(np.shape(x)), np.array(x, dtype=np.float64)
+
+    @staticmethod
+    def relative_error(a, b):
+        T = torch()
+        a, b = tensor(a), tensor(b)
+        return float(((a - b).abs() / T.clamp(a.abs() + b.abs(), min=1e-8)).max())
+
+
+# --- Keras --------------------------------------------------------------------------------
+
+def _keras_model(params, activations):
+    """A Sequential of Dense layers, layer i with activations[i], holding the given weights."""
+    K = keras()
+    W0 = np.asarray(params[0][0])
+    layers = [K.Input((W0.shape[0],))]
+    layers += [K.layers.Dense(np.shape(W)[1], activation=a) for (W, _), a in zip(params, activations)]
+    model = K.Sequential(layers)
+    model.set_weights([np.asarray(v, dtype=np.float64) for W, b in params for v in (W, b)])
+    return model
+
+
+def _keras_loss(loss, y, logits):
+    K = keras()
+    if loss == "mse":
+        per_row = K.losses.mean_squared_error(y, logits)   # mean over K; rows all have K
+    elif loss == "bce":
+        per_row = K.losses.binary_crossentropy(y, logits, from_logits=True)
+    elif loss == "softmax_ce":
+        per_row = K.losses.categorical_crossentropy(y, logits, from_logits=True)
+    else:
+        raise ValueError(f"unknown loss {loss!r}")
+    return K.ops.mean(per_row)
+
+
+def _f64(x):
+    return tf().constant(np.asarray(x, dtype=np.float64))
+
+
+KERAS_FUNCTIONS = {
+    "sum_of_squares": lambda x: tf().reduce_sum(x ** 2),
+    "sum_of_sines": lambda x: tf().reduce_sum(tf().sin(x)),
+    "log_sum_exp": lambda x: tf().math.log(tf().reduce_sum(tf().exp(x))),
+    "cubic_mix": lambda x: tf().reduce_sum(x ** 3) - _f64(2.0) * tf().reduce_sum(x) * tf().reduce_sum(x ** 2),
+}
+
+
+class Keras:
+    @staticmethod
+    def sigmoid_net_update(x, t, W1, b1, W2, b2, lr):
+        K, T = keras(), tf()
+        model = _keras_model([(W1, b1), (W2, b2)], ["sigmoid", "sigmoid"])
+        opt = K.optimizers.SGD(learning_rate=float(lr))
+        with T.GradientTape() as tape:
+            o = model(_f64(np.reshape(x, (1, -1))))[0]
+            loss = _f64(0.5) * T.reduce_sum((_f64(t) - o) ** 2)
+        opt.apply_gradients(zip(tape.gradient(loss, model.trainable_weights), model.trainable_weights))
+        return tuple(np.array(v.numpy(), dtype=np.float64) for v in model.trainable_weights)
+
+    @staticmethod
+    def dense_forward(X, W, b):
+        return np.array(_keras_model([(W, b)], [None])(_f64(X)).numpy(), dtype=np.float64)
+
+    @staticmethod
+    def dense_backward(dZ, X, W):
+        T = tf()
+        W = np.asarray(W, dtype=np.float64)
+        model = _keras_model([(W, np.zeros(W.shape[1]))], [None])
+        xt = _f64(X)
+        with T.GradientTape() as tape:
+            tape.watch(xt)
+            z = model(xt)
+        dX, dW, db = tape.gradient(z, [xt] + list(model.trainable_weights), output_gradients=_f64(dZ))
+        return tuple(np.array(g.numpy(), dtype=np.float64) for g in (dX, dW, db))
+
+    @staticmethod
+    def mlp_forward(X, params, hidden="sigmoid", output="linear"):
+        acts = [hidden] * (len(params) - 1) + [output]
+        return np.array(_keras_model(params, acts)(_f64(X)).numpy(), dtype=np.float64), None
+
+    @staticmethod
+    def mlp_loss_and_grads(X, Y, params, hidden="sigmoid", loss="mse"):
+        T = tf()
+        model = _keras_model(params, [hidden] * (len(params) - 1) + [None])
+        with T.GradientTape() as tape:
+            value = _keras_loss(loss, _f64(Y), model(_f64(X)))
+        g = [np.array(v.numpy(), dtype=np.float64) for v in tape.gradient(value, model.trainable_weights)]
+        return float(value.numpy()), [(g[i], g[i + 1]) for i in range(0, len(g), 2)]
+
+    @staticmethod
+    def numerical_gradient(test_function, x, h=1e-5):
+        return keras_vjp(KERAS_FUNCTIONS[test_function], x), np.array(x, dtype=np.float64)
+
+    @staticmethod
+    def central_difference(test_function, x, h=1e-5):
+        f, x = KERAS_FUNCTIONS[test_function], np.asarray(x, dtype=np.float64)
+        g = np.zeros(x.size)
+        for i in range(x.size):
+            step = np.zeros(x.size)
+            step[i] = h
+            g[i] = float((f(_f64(x + step.reshape(x.shape))) - f(_f64(x - step.reshape(x.shape)))).numpy()) / (2 * h)
+        return g.reshape(x.shape), x.copy()
+
+    @staticmethod
+    def relative_error(a, b):
+        ops = keras().ops
+        a, b = _f64(a), _f64(b)
+        return float(ops.max(ops.abs(a - b) / ops.maximum(_f64(1e-8), ops.abs(a) + ops.abs(b))).numpy())

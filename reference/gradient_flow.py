@@ -1,0 +1,135 @@
+"""Oracles for lab08_gradient_flow: per-layer gradient norms and gradient clipping.
+
+`layer_gradient_norms(X, Y, params, hidden)`: the network of lab05 (`Z = A @ W + b`, `W` of
+shape (D_in, D_out), a hidden activation in {sigmoid, tanh, relu} after every layer but the
+last, a linear output) under the mean squared error over all N*K elements. PyTorch builds
+it from `torch.nn.Linear` modules (whose weight is `W.T`) and differentiates with autograd;
+Keras builds it from `Dense` layers given the same weights with `set_weights` and
+differentiates `keras.losses.MeanSquaredError` with `tf.GradientTape`. Either returns the
+Frobenius norm of each layer's weight gradient, input layer first (transposing a matrix
+does not change its Frobenius norm).
+
+Clipping. The contract defines `clip_by_norm` and `clip_by_global_norm` as TensorFlow's
+`tf.clip_by_norm` and `tf.clip_by_global_norm`: `g * max_norm / max(norm, max_norm)`.
+Those two calls compute exactly that formula, so TensorFlow is the deciding oracle for
+both functions (`primary="keras"` in the checks). PyTorch has one built-in,
+`torch.nn.utils.clip_grad_norm_`, which scales by `max_norm / (norm + 1e-6)` (then caps
+the factor at 1): on a gradient of norm 2 clipped to 1 that is 5e-7 relative, on small
+norms much more. The `Torch` oracle here IS that built-in, so the difference is shown in
+the feedback (the checks mark it with `differs`), never graded. The global norm it
+returns is the norm before clipping, the same number as TensorFlow's.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from reference._frameworks import keras, numpy, tensor, tf, torch
+
+HIDDEN = ("sigmoid", "tanh", "relu")
+
+
+def _check_hidden(hidden):
+    if hidden not in HIDDEN:
+        raise ValueError(f"hidden must be one of {HIDDEN}, got {hidden!r}")
+
+
+# ---------------------------------------------------------------- PyTorch
+
+def _torch_network(params, hidden):
+    """torch.nn.Sequential of Linear layers holding the given weights (weight = W.T)."""
+    nn = torch().nn
+    act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[hidden]
+    layers, linears = [], []
+    for i, (W, b) in enumerate(params):
+        W = np.asarray(W, dtype=np.float64)
+        lin = nn.Linear(W.shape[0], W.shape[1], dtype=torch().float64)
+        with torch().no_grad():
+            lin.weight.copy_(tensor(W.T))
+            lin.bias.copy_(tensor(b))
+        layers.append(lin)
+        linears.append(lin)
+        if i < len(params) - 1:
+            layers.append(act())
+    return nn.Sequential(*layers), linears
+
+
+def torch_layer_gradient_norms(X, Y, params, hidden="sigmoid"):
+    _check_hidden(hidden)
+    model, linears = _torch_network(params, hidden)
+    loss = torch().nn.functional.mse_loss(model(tensor(X)), tensor(Y))   # mean over N*K
+    grads = torch().autograd.grad(loss, [lin.weight for lin in linears])
+    return np.array([float(torch().linalg.matrix_norm(g)) for g in grads], dtype=np.float64)
+
+
+def torch_clip_by_norm(g, max_norm):
+    """clip_grad_norm_ on a single tensor: scales by min(1, max_norm / (norm + 1e-6))."""
+    p = tensor(np.zeros_like(np.asarray(g, dtype=np.float64)), grad=True)
+    p.grad = tensor(g)
+    torch().nn.utils.clip_grad_norm_([p], max_norm)
+    return numpy(p.grad)
+
+
+def torch_clip_by_global_norm(grads, max_norm):
+    ps = []
+    for g in grads:
+        p = tensor(np.zeros_like(np.asarray(g, dtype=np.float64)), grad=True)
+        p.grad = tensor(g)
+        ps.append(p)
+    total = torch().nn.utils.clip_grad_norm_(ps, max_norm)
+    return [numpy(p.grad) for p in ps], float(total)
+
+
+class Torch:
+    layer_gradient_norms = staticmethod(torch_layer_gradient_norms)
+    clip_by_norm = staticmethod(torch_clip_by_norm)
+    clip_by_global_norm = staticmethod(torch_clip_by_global_norm)
+
+
+# ---------------------------------------------------------------- Keras / TensorFlow
+
+_MODELS: dict = {}
+
+
+def _keras_network(shapes, hidden):
+    """A Sequential of Dense layers, built once per architecture and reused."""
+    key = (tuple(shapes), hidden)
+    if key not in _MODELS:
+        K = keras()
+        layers = [K.Input((shapes[0][0],))]
+        for i, (_, d_out) in enumerate(shapes):
+            layers.append(K.layers.Dense(d_out, activation=hidden if i < len(shapes) - 1 else None))
+        _MODELS[key] = K.Sequential(layers)
+    return _MODELS[key]
+
+
+def keras_layer_gradient_norms(X, Y, params, hidden="sigmoid"):
+    _check_hidden(hidden)
+    _tf = tf()
+    shapes = [np.shape(W) for W, _ in params]
+    model = _keras_network(shapes, hidden)
+    model.set_weights([np.asarray(a, dtype=np.float64) for W, b in params for a in (W, b)])
+    kernels = [layer.kernel for layer in model.layers]
+    with _tf.GradientTape() as tape:
+        loss = keras().losses.MeanSquaredError()(_tf.constant(np.asarray(Y, dtype=np.float64)),
+                                                 model(_tf.constant(np.asarray(X, dtype=np.float64))))
+    grads = tape.gradient(loss, kernels)
+    return np.array([float(_tf.norm(g)) for g in grads], dtype=np.float64)
+
+
+def keras_clip_by_norm(g, max_norm):
+    _tf = tf()
+    return np.array(_tf.clip_by_norm(_tf.constant(np.asarray(g, dtype=np.float64)), max_norm).numpy(),
+                    dtype=np.float64)
+
+
+def keras_clip_by_global_norm(grads, max_norm):
+    _tf = tf()
+    clipped, norm = _tf.clip_by_global_norm([_tf.constant(np.asarray(g, dtype=np.float64)) for g in grads],
+                                            max_norm)
+    return [np.array(c.numpy(), dtype=np.float64) for c in clipped], float(norm)
+
+
+class Keras:
+    layer_gradient_norms = staticmethod(keras_layer_gradient_norms)
+    clip_by_norm = staticmethod(keras_clip_by_norm)
+    clip_by_global_norm = staticmethod(keras_clip_by_global_norm)

@@ -1,0 +1,114 @@
+"""Every lab in the repository, through the same registry: the solutions earn every point,
+the blank labs none, the committed labs/ match the solutions, every solution notebook runs
+top to bottom, the oracles agree with each other, and the tolerances leave a 100x margin."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from conftest import LABS, ROOT, SEED, plan_for
+from nngrade import load
+from nngrade.compare import compare
+from nngrade.config import Limits
+from nngrade.engine import Plan, Student, grade_lab
+from nngrade.notebooks import KERNEL, generate_all
+from nngrade.registry import load_checks
+
+from nngrade.contract import FUNCTIONS as CONTRACT_FUNCTIONS
+
+
+def test_there_are_labs():
+    assert "lab02_activations" in LABS
+
+
+def _grade(lab, folder, plan=None):
+    nb = load.read(lab, ROOT / folder / f"{lab}.ipynb")
+    with Student(Limits()) as student:
+        return grade_lab(student, plan or plan_for(lab), lab, nb)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solutions_earn_every_point(lab):
+    res = _grade(lab, "solutions")
+    lost = [r.output for r in res.results if not r.passed]
+    assert not lost, "\n\n".join(lost[:5])
+    graded = {r.check.function for r in res.results}
+    missing = set(CONTRACT_FUNCTIONS[lab]) - graded
+    assert not missing, f"{lab}: functions of the contract without checks: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_blank_labs_earn_nothing_and_say_not_implemented(lab):
+    res = _grade(lab, "labs")
+    assert sum(r.score for r in res.results) == 0
+    assert all("not implemented yet" in r.output for r in res.results), \
+        [r.output for r in res.results if "not implemented yet" not in r.output][:3]
+    assert not any("Traceback" in r.output for r in res.results)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_tolerances_leave_a_100x_margin_for_the_solution(lab):
+    """The solution still passes against the deciding oracle with every tolerance / 100."""
+    plan = Plan([lab], SEED)
+    plan.checks[lab] = [dataclasses.replace(c, rtol=c.rtol / 100, atol=c.atol / 100,
+                                            **{c.secondary: None}) for c in plan.checks[lab]]
+    for c in plan.checks[lab]:
+        c.lab = lab
+    res = _grade(lab, "solutions", plan)
+    lost = [r.output for r in res.results if not r.passed]
+    assert not lost, "\n\n".join(lost[:5])
+
+
+def test_committed_labs_are_in_sync_with_the_solutions(capsys):
+    assert generate_all(ROOT / "solutions", ROOT / "labs", check=True) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_notebooks_name_the_project_kernel_and_have_no_outputs(lab):
+    for folder in ("solutions", "labs"):
+        nb = json.loads((ROOT / folder / f"{lab}.ipynb").read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == KERNEL["name"]
+        assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_oracles_agree_with_each_other_where_the_frameworks_agree(lab):
+    """Torch and Keras on every check's inputs: equal within the check's tolerance, or the check
+    says why not (`differs`), and then they must still differ (a framework upgrade that changes
+    this shows up here, naming the check)."""
+    plan = plan_for(lab)
+    for check in plan.checks[lab]:
+        if check.torch is None or check.keras is None:
+            continue
+        diffs = []
+        for i in range(len(plan.cases(check))):
+            a, b = plan.expected(check, i, "torch"), plan.expected(check, i, "keras")
+            if check.compare is None:
+                problem = compare(b, a, check.rtol, check.atol, structure_only=check.structure_only)
+                diffs.append(problem)
+        if check.differs is None:
+            bad = [p for p in diffs if p is not None]
+            assert not bad, f"{check.name}: torch and keras oracles disagree: {bad[0].message} " \
+                            f"{bad[0].details}"
+
+
+def test_the_contract_page_is_up_to_date(capsys):
+    from nngrade.docs import write_contract_page
+    assert write_contract_page(ROOT / "docs" / "labs.md", check=True) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_notebook_runs_top_to_bottom(lab, tmp_path):
+    """As a student would run it: a fresh kernel (the one `make install` registers), every cell."""
+    import nbclient
+    import nbformat
+    nb = nbformat.read(ROOT / "solutions" / f"{lab}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name=KERNEL["name"],
+                                     resources={"metadata": {"path": str(ROOT / "solutions")}})
+    client.execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
