@@ -42,6 +42,10 @@ grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
 	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab $(LAB)) \
 		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
 
+gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file.zip
+	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
+		$(if $(HIDDEN),--hidden $(HIDDEN)) $(if $(OUT),--out $(OUT))
+
 mutants:  ## grade every mutant and valid alternative in tests/mutants/
 	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
 

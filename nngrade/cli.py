@@ -41,6 +41,25 @@ def cmd_grade(a) -> int:
     return 0
 
 
+def cmd_grade_class(a) -> int:
+    from nngrade.classroom import grade_class, summary_text
+    out = Path(a.out)
+    s = grade_class(Path(a.submissions), _labs(a.lab), out, a.seed, a.hidden, a.jobs,
+                    progress=not a.no_progress)
+    print(summary_text(s, out))
+    return 0
+
+
+def cmd_gradescope(a) -> int:
+    from nngrade.classroom import DEFAULT_CLASS_SEED
+    from nngrade.gradescope import build
+    labs = _labs(a.lab) if a.lab else None
+    dest = build(Path(a.out), Path(__file__).resolve().parent.parent,
+                 DEFAULT_CLASS_SEED if a.seed is None else a.seed, labs, Path(a.hidden) if a.hidden else None)
+    print(f"wrote {dest}: upload it as the assignment's autograder (Configure Autograder > Zip file upload)")
+    return 0
+
+
 def cmd_labs(a) -> int:
     from nngrade.notebooks import generate_all
     return generate_all(Path("solutions"), Path("labs"), force=a.force, check=a.check)
@@ -71,6 +90,23 @@ def main(argv=None) -> int:
     g.add_argument("--hidden", default=None, help="folder of hidden checks")
     g.add_argument("--quiet", action="store_true", help="the table only")
     g.set_defaults(run=cmd_grade)
+
+    gc = sub.add_parser("grade-class", help="grade every sub-folder of a folder (one per student)")
+    gc.add_argument("--submissions", required=True, help="folder of student folders")
+    gc.add_argument("--lab", default=None, help="lab number(s) (default: all)")
+    gc.add_argument("--out", default="grades", help="output folder (default grades/)")
+    gc.add_argument("--seed", type=int, default=None, help="the class's seed (default: fixed, 2026)")
+    gc.add_argument("--hidden", default=None, help="folder of hidden checks")
+    gc.add_argument("--jobs", type=int, default=None, help="students graded at once (default: cores)")
+    gc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gc.set_defaults(run=cmd_grade_class)
+
+    gs = sub.add_parser("gradescope", help="build the Gradescope autograder zip")
+    gs.add_argument("--lab", default=None, help="the assignment's lab number(s) (default: all)")
+    gs.add_argument("--out", default="dist/gradescope_autograder.zip")
+    gs.add_argument("--seed", type=int, default=None, help="the assignment's seed (default: 2026)")
+    gs.add_argument("--hidden", default=None, help="folder of hidden checks to bundle")
+    gs.set_defaults(run=cmd_gradescope)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")
     lb.add_argument("--force", action="store_true", help="overwrite notebooks a student has edited")

@@ -75,9 +75,13 @@ class Check:
     def secondary(self) -> str:
         return "keras" if self.primary == "torch" else "torch"
 
+    def seed_key(self) -> int:
+        return zlib.crc32(self.name.encode())
+
     def rng(self, seed: int) -> np.random.Generator:
-        """The inputs of a check depend on the run's seed and the check's name only."""
-        return np.random.default_rng([seed, zlib.crc32(self.name.encode())])
+        """The inputs of a check depend on the run's seed and the check's name only:
+        `numpy.random.default_rng([seed, seed_key()])`."""
+        return np.random.default_rng([seed, self.seed_key()])
 
 
 def lab_name(key: str) -> str:

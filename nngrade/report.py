@@ -28,8 +28,10 @@ def by_function(lab: LabResult):
 
 
 def visible_output(r, show_hidden=False) -> str:
-    if r.check.hidden and not show_hidden and not r.passed:
-        return f"{r.check.function}: {r.check.what} (hidden check): failed; its inputs are not shown"
+    if r.check.hidden and not show_hidden:
+        state = "passed" if r.passed else "failed"
+        return (f"{r.check.function}: {r.check.what}: {state} ({r.score:g}/{r.check.points:g}); "
+                "a hidden check: its inputs are not shown")
     return r.output + "".join(f"\n  note: {n}" for n in r.notes)
 
 
@@ -39,7 +41,8 @@ def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, s
         for r in lab.results:
             tests.append({"name": r.check.name, "score": round(r.score, 6), "max_score": r.check.points,
                           "status": "passed" if r.passed else "failed",
-                          "output": visible_output(r, show_hidden), "visibility": "visible"})
+                          "output": visible_output(r, show_hidden), "visibility": "visible",
+                          "extra_data": {"seed": [seed, r.check.seed_key()]}})
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
     messages = [f"{lab.lab}: {m}" for lab in labs for m in lab.messages]

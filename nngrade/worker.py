@@ -112,9 +112,26 @@ def _short_tb(exc):
     return "\n".join(lines)
 
 
+class OracleStandIn:
+    """Replaces another graded function while one function is graded: each call asks the
+    grader for the oracle's answer, so a mistake in `sigmoid` costs `sigmoid`'s points only,
+    not those of every function that calls it."""
+
+    def __init__(self, worker, name):
+        self.worker, self.name, self.__name__ = worker, name, name
+
+    def __call__(self, *args, **kwargs):
+        wire.send(self.worker.wfd, {"callback": self.name, "args": args, "kwargs": kwargs})
+        reply = wire.recv(self.worker.rfd)
+        if not reply.get("ok"):
+            raise ValueError(f"{self.name}{reply.get('error', '')}")
+        return reply["value"]
+
+
 class Worker:
-    def __init__(self, limits):
+    def __init__(self, limits, rfd=None, wfd=None):
         self.limits = limits
+        self.rfd, self.wfd = rfd, wfd
         self.spaces: dict[str, dict] = {}
 
     def namespace(self, lab):
@@ -161,7 +178,12 @@ class Worker:
             ns = self.namespace(req["lab"])
             args, kwargs = req.get("args", ()), req.get("kwargs", {})
             driver = drivers.resolve(req.get("driver", "call"))
-            reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
+            saved = {n: ns[n] for n in req.get("substitute", ()) if n in ns and n != req["fn"]}
+            ns.update({n: OracleStandIn(self, n) for n in saved})
+            try:
+                reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
+            finally:
+                ns.update(saved)
             if req.get("return_args") and req.get("driver", "call") == "call":
                 reply["args_after"] = [args, kwargs]
             return reply
@@ -184,7 +206,7 @@ def main(argv):
     drivers.import_all()
     notes = apply_limits(limits)
     sys.meta_path.insert(0, BlockFrameworks())
-    worker = Worker(limits)
+    worker = Worker(limits, rfd, wfd)
     wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes}})
     while True:
         try:

@@ -21,7 +21,10 @@ DIFFERS = {
 # Known mistakes, evaluated on the failing input. A row whose function returns None does
 # not apply to that input (e.g. a message about `approximate=True` on an exact-GELU case).
 ON_Z = "you applied the derivative written in terms of the output ({}) to z itself: compute {} first"
-AT_0 = "at z = 0 the derivative is {} (PyTorch's convention): use z > 0, not z >= 0"
+AT_0 = ("at z = 0 the derivative is {} (PyTorch's convention; the notes' cheat sheet takes the right-hand "
+        "slope there): use z > 0, not z >= 0")
+NOTES_SELU = ("the notes' rounded constants (lambda = 1.0507, alpha = 1.67326) are off by 1e-5: use "
+              "lambda = 1.0507009873554805 and alpha = 1.6732632423543772")
 IGNORED = "the result ignores the {} argument: it is computed with {} whatever the caller passes"
 
 
@@ -77,7 +80,8 @@ LIKELY = {
                    Likely(IGNORED.format("alpha", "0.01"), lambda z, alpha=0.01: Torch.leaky_relu(z, 0.01)),
                    Likely("for z <= 0 the value is alpha * z, not the constant alpha",
                           lambda z, alpha=0.01: np.where(z > 0, z, alpha))],
-    "leaky_relu_grad": [Likely(AT_0.format("alpha"), lambda z, alpha=0.01: np.where(z >= 0, 1.0, alpha)),
+    "leaky_relu_grad": [Likely(AT_0.format("alpha"),
+                               lambda z, alpha=0.01: np.where(z >= 0, 1.0, alpha)),
                         Likely("this is alpha = 0.2, Keras's default slope: the default here is "
                                "alpha=0.01 (PyTorch's)", lambda z: Torch.leaky_relu_grad(z, 0.2)),
                         Likely(IGNORED.format("alpha", "0.01"),
@@ -95,12 +99,14 @@ LIKELY = {
              Likely("lambda = 1.0507... and alpha = 1.6732... are swapped",
                     lambda z: 1.6732632423543772 * Torch.elu(z, 1.0507009873554805)),
              Likely("lambda multiplies both branches: selu(z) = lambda * elu(z, alpha)",
-                    lambda z: np.where(z > 0, 1.0507009873554805 * z, Torch.elu(z, 1.6732632423543772)))],
+                    lambda z: np.where(z > 0, 1.0507009873554805 * z, Torch.elu(z, 1.6732632423543772))),
+             Likely(NOTES_SELU, lambda z: 1.0507 * Torch.elu(z, 1.67326))],
     "selu_grad": [Likely("at z = 0 PyTorch's selu' is lambda * alpha = 1.7581 (Keras's right-hand slope "
                          "1.0507 is not the contract): use z > 0, not z >= 0",
                          lambda z: np.where(z >= 0, 1.0507009873554805, Torch.selu_grad(z))),
                   Likely("the values are off by the scale 1.0507: did you forget lambda?",
-                         lambda z: Torch.selu_grad(z) / 1.0507009873554805)],
+                         lambda z: Torch.selu_grad(z) / 1.0507009873554805),
+                  Likely(NOTES_SELU, lambda z: 1.0507 * Torch.elu_grad(z, 1.67326))],
     "gelu": [Likely("this is the tanh approximation: with approximate=False use the exact "
                     "0.5 z (1 + erf(z / sqrt(2)))", _only_if(False, _gelu_tanh)),
              Likely(IGNORED.format("approximate", "the exact erf form"),
@@ -114,7 +120,10 @@ LIKELY = {
                          "differentiate the exact form, Phi(z) + z phi(z)",
                          _only_if(False, lambda z: Torch.gelu_grad(z, True))),
                   Likely(IGNORED.format("approximate", "the exact erf form"),
-                         _only_if(True, lambda z: Torch.gelu_grad(z, False)))],
+                         _only_if(True, lambda z: Torch.gelu_grad(z, False))),
+                  Likely("the normal density is phi(z) = exp(-z^2 / 2) / sqrt(2 pi): the factor "
+                         "1 / sqrt(2 pi) is missing",
+                         _only_if(False, lambda z: _gelu_cdf(z) + z * np.exp(-0.5 * z * z)))],
     "softplus": [Likely("log(1 + e^(-|z|)) alone is not softplus: add max(z, 0)",
                         lambda z: np.log1p(np.exp(-np.abs(z))))],
     "softplus_grad": [Likely("this is sigmoid(-z) = 1 - sigmoid(z): softplus' = sigmoid(z) = 1 / (1 + e^(-z))",
@@ -127,7 +136,9 @@ LIKELY = {
                   Likely("the second term of the product rule is z s (1 - s): the factor z is missing",
                          lambda z: _sigmoid(z) * (2 - _sigmoid(z)))],
     "gaussian": [Likely("exp(-z^2 / 2) is the shape of the normal density; the Gaussian activation "
-                        "here is exp(-z^2)", lambda z: np.exp(-z * z / 2))],
+                        "here is exp(-z^2)", lambda z: np.exp(-z * z / 2)),
+                 Likely("exp(-z)^2 is exp(-2 z): square z inside the exponent, exp(-z^2)",
+                        lambda z: np.exp(-2 * np.clip(z, -300, 300)))],
     "gaussian_grad": [Likely("the derivative of exp(-z^2) is -2 z exp(-z^2): a factor is missing",
                              lambda z: -z * np.exp(-z * z)),
                       Likely("the chain rule gives -2 z exp(-z^2): the factor z is missing",
@@ -147,7 +158,10 @@ LIKELY = {
                                 lambda z, g, axis=-1: Torch.softmax(z, axis)
                                 * (g - np.sum(g, axis=axis, keepdims=True))),
                          Likely(IGNORED.format("axis", "axis=-1"),
-                                lambda z, g, axis=-1: Torch.softmax_backward(z, g, -1))],
+                                lambda z, g, axis=-1: Torch.softmax_backward(z, g, -1)),
+                         Likely("these are the values of softmax(z): softmax_backward returns the gradient "
+                                "s * (grad_out - sum(grad_out * s)) along the axis",
+                                lambda z, g, axis=-1: Torch.softmax(z, axis))],
 }
 # The activation in place of its derivative, and the other way round, for every function.
 HINT = {"identity": " (1 everywhere)", "binary_step": " (0 everywhere)",
@@ -160,6 +174,26 @@ for _name in ["identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu"
     LIKELY.setdefault(_name, []).append(
         Likely(f"these are the values of the derivative {_name}_grad(z), not of {_name}(z)",
                getattr(Torch, _name + "_grad")))
+
+
+
+def _distinct(value, right):
+    """No diagnosis where the mistake gives the right answer on this input (relu_grad's
+    z >= 0 on an input without a 0, `ignores alpha` on a case with the default alpha):
+    there a result merely near the right one would be misnamed."""
+    def row(*args, **kwargs):
+        v = value(*args, **kwargs)
+        if v is None:
+            return None
+        r = right(*args, **kwargs)
+        with np.errstate(all="ignore"):
+            same = np.shape(v) == np.shape(r) and np.allclose(v, r, rtol=1e-9, atol=1e-12, equal_nan=True)
+        return None if same else v
+    return row
+
+
+LIKELY = {fn: tuple(Likely(r.message, _distinct(r.value, getattr(Torch, fn))) for r in rows)
+          for fn, rows in LIKELY.items()}
 
 KINKS = {
     "binary_step": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
@@ -240,3 +274,7 @@ def _softmax_checks() -> list[Check]:
 
 
 CHECKS = [c for name in NAMES for c in _elementwise(name)] + _softmax_checks()
+
+# Each function is graded on its own: while one is graded, these stand in for the others
+# (a wrong sigmoid costs sigmoid its points, not sigmoid_grad, silu and softplus_grad too).
+SUBSTITUTE = NAMES + [n + "_grad" for n in NAMES] + ["softmax", "softmax_backward"]
