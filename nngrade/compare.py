@@ -1,7 +1,8 @@
 """Stage 4: compare what the student returned with what an oracle expects.
 
 Order: the type (an ndarray, or a float where the contract says so), the structure
-(tuple length, dict keys), the shape, the dtype, finiteness, then values with
+(tuple length, dict keys), the shape, the dtype, finiteness (NaN or inf where the oracle is
+finite fails even a types-and-shapes check), then values with
 |got - expected| <= atol + rtol * |expected|, elementwise. The first problem found is
 returned as a `Problem`; `None` means the result is right.
 """
@@ -121,11 +122,11 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
                 hint = " (an array of one element: return float(x) or x.item())"
             return Problem("type", where, f"{where} should be a float, got {describe_type(got)}{hint}",
                            got, expected)
-        if structure_only:
-            return None
         if np.isfinite(expected) and not np.isfinite(g):
             return Problem("nonfinite", where, f"{where} is {g} where the oracle gives {float(expected):.6g}",
                            g, float(expected))
+        if structure_only:
+            return None
         return value_problem(g, float(expected), rtol, atol, where)
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray):
@@ -145,13 +146,13 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
                        "b": " (a boolean array: convert with .astype(np.float64))"}.get(got.dtype.kind, "")
                 return Problem("dtype", where, f"{where} has dtype {got.dtype}, expected float64{why}",
                                got, expected)
-            if structure_only:
-                return None
             bad = np.isfinite(expected) & ~np.isfinite(got)
             if bad.any():
                 i = tuple(int(v) for v in np.argwhere(bad)[0])
                 return Problem("nonfinite", where, f"{where} has {got[i]} at index {i} where the oracle "
                                f"gives {expected[i]:.6g} ({int(bad.sum())} non-finite value(s))", got, expected)
+            if structure_only:
+                return None
             return value_problem(got, expected, rtol, atol, where)
         if got.dtype.kind not in "biu":
             return Problem("dtype", where, f"{where} has dtype {got.dtype}, expected an integer or bool array",

@@ -181,7 +181,7 @@ def _mutated(case, after) -> str | None:
 
 def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, space=None) -> CheckResult:
     head = f"{check.function}: {check.what}"
-    used = extracted.uses_forbidden(check.function)
+    used = extracted.uses_forbidden(check.function, substitutes(check.lab))
     if used:
         return CheckResult(check, 0.0, f"{head}\n  `{check.function}` uses `{used}`, which graded code may "
                            "not use: the point of the lab is to compute it yourself in NumPy")

@@ -105,6 +105,50 @@ def apply_limits(limits):
     return notes
 
 
+DENIED_EVENTS = {
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "os.kill", "os.killpg", "pty.spawn", "socket.connect", "socket.bind", "socket.sendto",
+    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.cdata", "ctypes.addressof",
+    "os.remove", "os.rmdir", "os.rename", "shutil.rmtree", "os.chmod", "os.chown", "os.symlink",
+    "os.link", "os.truncate", "os.utime", "os.chdir", "sys._current_frames", "sys.settrace",
+    "sys.setprofile", "resource.setrlimit", "resource.prlimit", "signal.pthread_kill", "mmap.__new__",
+}
+
+
+def install_audit_hook(scratch: str):
+    """PEP 578: an audit hook cannot be removed from Python code once added. From here on,
+    graded code may read the Python installation and the scratch folder, write only the
+    scratch folder, and may not start processes, send signals, open sockets or use ctypes."""
+    import site
+    readable = {os.path.realpath(p) for p in [sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                              *site.getsitepackages(), "/usr/share/zoneinfo",
+                                              "/etc/localtime", "/dev/null", "/dev/urandom"] if p}
+    scratch = os.path.realpath(scratch)
+
+    def inside(path, roots):
+        return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+    def hook(event, args):
+        if event == "open":
+            path, mode = args[0], args[1]
+            if isinstance(path, int):      # an already open descriptor
+                return
+            try:
+                real = os.path.realpath(os.fsdecode(path))
+            except (TypeError, ValueError):
+                raise PermissionError("graded code may not open this") from None
+            writing = isinstance(mode, str) and any(c in mode for c in "wax+") or (
+                isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+            if inside(real, [scratch]) or (not writing and inside(real, readable)):
+                return
+            raise PermissionError(f"graded code may not {'write' if writing else 'read'} {path!r}: "
+                                  "only its scratch folder")
+        if event in DENIED_EVENTS:
+            raise PermissionError(f"{event} is not allowed in graded code")
+
+    sys.addaudithook(hook)
+
+
 def _short_tb(exc):
     """The student's frames only: the worker's own frames are noise to them."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
@@ -206,6 +250,8 @@ def main(argv):
     drivers.import_all()
     notes = apply_limits(limits)
     sys.meta_path.insert(0, BlockFrameworks())
+    if limits.get("audit", True):
+        install_audit_hook(os.getcwd())
     worker = Worker(limits, rfd, wfd)
     wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes}})
     while True:
