@@ -46,6 +46,9 @@ gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(HIDDEN),--hidden $(HIDDEN)) $(if $(OUT),--out $(OUT))
 
+release:  ## the student repository: DEST=dir (no solutions, tests, mutants or hidden checks)
+	$(PY) -m nngrade release --dest $(DEST)
+
 mutants:  ## grade every mutant and valid alternative in tests/mutants/
 	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
 

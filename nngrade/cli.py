@@ -28,6 +28,11 @@ def cmd_grade(a) -> int:
     labs = _labs(a.lab)
     start = time.perf_counter()
     plan = Plan(labs, seed, a.hidden)
+    if a.function:
+        for lab in plan.checks:
+            plan.checks[lab] = [c for c in plan.checks[lab] if c.function in a.function]
+    if a.oracles == "primary":
+        plan.primary_only()
     results = grade_submission(Path(a.submission), plan, Limits())
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]
@@ -60,6 +65,20 @@ def cmd_gradescope(a) -> int:
     return 0
 
 
+def cmd_release(a) -> int:
+    from nngrade.release import build
+    dest = build(Path(__file__).resolve().parent.parent, Path(a.dest))
+    print(f"wrote the student release to {dest}")
+    return 0
+
+
+def cmd_update(a) -> int:
+    from nngrade.release import update
+    for line in update(Path(a.source), Path(".")):
+        print(line)
+    return 0
+
+
 def cmd_labs(a) -> int:
     from nngrade.notebooks import generate_all
     return generate_all(Path("solutions"), Path("labs"), force=a.force, check=a.check)
@@ -89,6 +108,11 @@ def main(argv=None) -> int:
     g.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: a new one)")
     g.add_argument("--hidden", default=None, help="folder of hidden checks")
     g.add_argument("--quiet", action="store_true", help="the table only")
+    g.add_argument("--function", action="append", default=[], help="grade only this function (repeatable)")
+    g.add_argument("--oracles", choices=["both", "primary"], default="both",
+                   help="both (default, the official grade): every check also runs the other framework; "
+                        "primary: only the deciding one (a quick run: a PyTorch-decided lab then needs no "
+                        "TensorFlow)")
     g.set_defaults(run=cmd_grade)
 
     gc = sub.add_parser("grade-class", help="grade every sub-folder of a folder (one per student)")
@@ -107,6 +131,14 @@ def main(argv=None) -> int:
     gs.add_argument("--seed", type=int, default=None, help="the assignment's seed (default: 2026)")
     gs.add_argument("--hidden", default=None, help="folder of hidden checks to bundle")
     gs.set_defaults(run=cmd_gradescope)
+
+    r = sub.add_parser("release", help="write the student repository (no solutions, no instructor tests)")
+    r.add_argument("--dest", required=True)
+    r.set_defaults(run=cmd_release)
+
+    u = sub.add_parser("update", help="bring a new release's labs in without overwriting your answers")
+    u.add_argument("--from", dest="source", required=True, help="the new release's folder")
+    u.set_defaults(run=cmd_update)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")
     lb.add_argument("--force", action="store_true", help="overwrite notebooks a student has edited")

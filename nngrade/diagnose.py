@@ -86,6 +86,7 @@ def diagnose(problem: Problem, case, likely=(), result_expected=None) -> list[st
             alt = _pick(row.value(*case.args, **case.kwargs), problem.where)
         except Exception:
             continue
-        if alt is not None and _close(got, alt):
+        # a known mistake that gives the right answer on this input says nothing about it
+        if alt is not None and _close(got, alt) and not _close(alt, expected, rtol=1e-9, atol=1e-12):
             found.append(row.message)
     return found

@@ -12,17 +12,20 @@ from nngrade.cases import SHAPES, extremes, points, random_arrays
 from nngrade.registry import Case, Check, Likely
 from reference.activations import Keras, Torch
 
+NAMES = ["identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
+         "softplus", "silu", "gaussian"]
 DIFFERS = {
     "gelu": "Keras's GELU rounds its constants (sqrt(2/pi), 0.044715) to float32: up to 5e-9 off",
     "selu_grad@0": "at z = 0 Keras's selu' takes the right-hand slope, 1.0507; PyTorch's is "
-                   "scale * alpha = 1.7581 (the contract follows PyTorch)",
+                   "scale * alpha = 1.7581 (the contract follows PyTorch). Keras does the same for "
+                   "-1e-16 < z < 0, where its alpha (e^z - 1) rounds to 0",
 }
 
 # Known mistakes, evaluated on the failing input. A row whose function returns None does
 # not apply to that input (e.g. a message about `approximate=True` on an exact-GELU case).
 ON_Z = "you applied the derivative written in terms of the output ({}) to z itself: compute {} first"
-AT_0 = ("at z = 0 the derivative is {} (PyTorch's convention; the notes' cheat sheet takes the right-hand "
-        "slope there): use z > 0, not z >= 0")
+AT_0 = "at z = 0 the derivative is {} (PyTorch's convention; {}): use z > 0, not z >= 0"
+CHEAT_SHEET = "the notes' cheat sheet takes the right-hand slope 1 there"
 NOTES_SELU = ("the notes' rounded constants (lambda = 1.0507, alpha = 1.67326) are off by 1e-5: use "
               "lambda = 1.0507009873554805 and alpha = 1.6732632423543772")
 IGNORED = "the result ignores the {} argument: it is computed with {} whatever the caller passes"
@@ -71,7 +74,7 @@ LIKELY = {
     "tanh_grad": [Likely(ON_Z.format("1 - t^2", "t = tanh(z)"), lambda z: 1 - z ** 2),
                   Likely("this is 1 - tanh(z): the square is missing, tanh' = 1 - tanh(z)^2",
                          lambda z: 1 - np.tanh(z))],
-    "relu_grad": [Likely(AT_0.format(0), lambda z: (z >= 0).astype(float)),
+    "relu_grad": [Likely(AT_0.format(0, "the notes leave it undefined"), lambda z: (z >= 0).astype(float)),
                   Likely("np.sign gives -1 for z < 0: relu' is 0 there", np.sign)],
     "leaky_relu": [Likely("this is alpha = 0.2, Keras's default slope: the default here is alpha=0.01 "
                           "(PyTorch's)", lambda z: Torch.leaky_relu(z, 0.2)),
@@ -80,7 +83,7 @@ LIKELY = {
                    Likely(IGNORED.format("alpha", "0.01"), lambda z, alpha=0.01: Torch.leaky_relu(z, 0.01)),
                    Likely("for z <= 0 the value is alpha * z, not the constant alpha",
                           lambda z, alpha=0.01: np.where(z > 0, z, alpha))],
-    "leaky_relu_grad": [Likely(AT_0.format("alpha"),
+    "leaky_relu_grad": [Likely(AT_0.format("alpha", CHEAT_SHEET),
                                lambda z, alpha=0.01: np.where(z >= 0, 1.0, alpha)),
                         Likely("this is alpha = 0.2, Keras's default slope: the default here is "
                                "alpha=0.01 (PyTorch's)", lambda z: Torch.leaky_relu_grad(z, 0.2)),
@@ -91,7 +94,7 @@ LIKELY = {
     "elu": [Likely("for z <= 0 the value is alpha (e^z - 1): the -1 is missing",
                    lambda z, alpha=1.0: np.where(z > 0, z, alpha * np.exp(np.minimum(z, 0)))),
             Likely(IGNORED.format("alpha", "1.0"), lambda z, alpha=1.0: Torch.elu(z, 1.0))],
-    "elu_grad": [Likely(AT_0.format("alpha"),
+    "elu_grad": [Likely(AT_0.format("alpha", CHEAT_SHEET),
                         lambda z, alpha=1.0: np.where(z >= 0, 1.0, alpha * np.exp(np.minimum(z, 0)))),
                  Likely(IGNORED.format("alpha", "1.0"), lambda z, alpha=1.0: Torch.elu_grad(z, 1.0))],
     "selu": [Likely("the values are off by the scale 1.0507: did you forget lambda?",
@@ -166,15 +169,13 @@ LIKELY = {
 # The activation in place of its derivative, and the other way round, for every function.
 HINT = {"identity": " (1 everywhere)", "binary_step": " (0 everywhere)",
         "softplus": ": the derivative of softplus is sigmoid(z)"}
-for _name in ["identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
-              "softplus", "silu", "gaussian"]:
+for _name in NAMES:
     LIKELY.setdefault(_name + "_grad", []).insert(
         0, Likely(f"these are the values of {_name}(z), not of its derivative{HINT.get(_name, '')}",
                   getattr(Torch, _name)))
     LIKELY.setdefault(_name, []).append(
         Likely(f"these are the values of the derivative {_name}_grad(z), not of {_name}(z)",
                getattr(Torch, _name + "_grad")))
-
 
 
 def _distinct(value, right):
@@ -207,8 +208,6 @@ EXTRA = {  # non-default extra arguments; dyadic values so that Keras agrees exa
     "elu": [{"alpha": 0.5}, {"alpha": 1.5}],
     "gelu": [{"approximate": True}],
 }
-NAMES = ["identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
-         "softplus", "silu", "gaussian"]
 
 
 def _elementwise(name: str) -> list[Check]:
