@@ -52,6 +52,9 @@ release:  ## the student repository: DEST=dir (no solutions, tests, mutants or h
 mutants:  ## grade every mutant and valid alternative in tests/mutants/
 	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
 
+conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
+	$(PY) -m nngrade conventions
+
 contract:  ## regenerate docs/labs.md (the graded functions of each lab)
 	$(PY) -m nngrade contract
 

@@ -79,6 +79,11 @@ def cmd_update(a) -> int:
     return 0
 
 
+def cmd_conventions(a) -> int:
+    from nngrade.conventions import write
+    return write(Path(a.out), check=a.check)
+
+
 def cmd_labs(a) -> int:
     from nngrade.notebooks import generate_all
     return generate_all(Path("solutions"), Path("labs"), force=a.force, check=a.check)
@@ -139,6 +144,11 @@ def main(argv=None) -> int:
     u = sub.add_parser("update", help="bring a new release's labs in without overwriting your answers")
     u.add_argument("--from", dest="source", required=True, help="the new release's folder")
     u.set_defaults(run=cmd_update)
+
+    cv = sub.add_parser("conventions", help="measure PyTorch against Keras and write docs/conventions.md")
+    cv.add_argument("--out", default="docs/conventions.md")
+    cv.add_argument("--check", action="store_true", help="fail if the page is stale")
+    cv.set_defaults(run=cmd_conventions)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")
     lb.add_argument("--force", action="store_true", help="overwrite notebooks a student has edited")

@@ -63,7 +63,7 @@ def _enc(obj, buffers: list, depth: int):
     if t is float:
         return {"$f": repr(obj)}  # keeps nan/inf and every bit
     if t is np.ndarray and obj.dtype.kind in ARRAY_KINDS:
-        arr = np.ascontiguousarray(obj)
+        arr = np.ascontiguousarray(obj).reshape(obj.shape)   # ascontiguousarray makes 0-d arrays 1-d
         buffers.append(arr.tobytes())
         return {"$nd": len(buffers) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape)}
     if isinstance(obj, np.generic) and t is not np.ndarray and obj.dtype.kind in ARRAY_KINDS:

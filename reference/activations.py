@@ -132,3 +132,69 @@ class Keras:
     @staticmethod
     def softmax_backward(z, grad_out, axis=-1):
         return keras_vjp(lambda t: keras().activations.softmax(t, axis=axis), z, grad_out)
+
+
+# -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
+def _z():
+    import numpy as np
+    return np.concatenate([np.linspace(-6, 6, 49), [-1000.0, -20.5, -1e-12, 0.0, 1e-12, 20.5, 40.0, 1000.0]])
+
+
+def _pair(torch_fn, keras_fn):
+    return lambda: (torch_value(torch_fn, _z()), keras_value(keras_fn, _z()))
+
+
+def _grad_pair(torch_fn, keras_fn, z):
+    return lambda: (torch_vjp(torch_fn, z), keras_vjp(keras_fn, z))
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    import numpy as np
+    F = lambda: torch().nn.functional  # noqa: E731
+    act = lambda: keras().activations  # noqa: E731
+    return [
+        Piece("sigmoid", "torch.sigmoid(z)", "keras.activations.sigmoid(z)", "none",
+              _pair(lambda t: torch().sigmoid(t), lambda t: act().sigmoid(t)),
+              _pair(lambda t: torch().sigmoid(t), lambda t: act().sigmoid(t)), "already equal"),
+        Piece("leaky ReLU", "F.leaky_relu(z, negative_slope)", "keras.activations.leaky_relu(z, negative_slope)",
+              "slope: torch 0.01, keras 0.2 (layers.LeakyReLU: 0.3)",
+              _pair(lambda t: F().leaky_relu(t), lambda t: act().leaky_relu(t)),
+              _pair(lambda t: F().leaky_relu(t, 0.0625), lambda t: act().leaky_relu(t, negative_slope=0.0625)),
+              "pass the slope; a dyadic slope (0.0625) is exact, 0.01 is rounded to float32 by Keras"),
+        Piece("ELU", "F.elu(z, alpha)", "keras.activations.elu(z, alpha)", "alpha 1.0 both",
+              _pair(lambda t: F().elu(t), lambda t: act().elu(t)),
+              _pair(lambda t: F().elu(t, 0.5), lambda t: act().elu(t, alpha=0.5)), "already equal"),
+        Piece("SELU derivative at 0", "autograd of F.selu", "GradientTape of keras.activations.selu",
+              "torch: scale*alpha at 0; keras: scale", _grad_pair(lambda t: F().selu(t), lambda t: act().selu(t),
+                                                                np.array([0.0])),
+              _grad_pair(lambda t: F().selu(t), lambda t: act().selu(t), np.array([-1e-12, 1e-12])),
+              "only z = 0 itself differs (and -1.1e-16 < z < 0, where Keras's expm1 rounds to 0)"),
+        Piece("GELU", "F.gelu(z, approximate='none')", "keras.activations.gelu(z, approximate=False)",
+              "both exact; keras.ops.gelu is approximate by default",
+              _pair(lambda t: F().gelu(t), lambda t: act().gelu(t)),
+              _pair(lambda t: F().gelu(t, approximate="tanh"), lambda t: act().gelu(t, approximate=True)),
+              "cannot be matched exactly: Keras rounds sqrt(2/pi) and 0.044715 to float32"),
+        Piece("softplus", "F.softplus(z, beta=1, threshold=20)", "keras.activations.softplus(z)",
+              "torch returns z above threshold 20",
+              _pair(lambda t: F().softplus(t), lambda t: act().softplus(t)),
+              _pair(lambda t: F().softplus(t, threshold=40.0), lambda t: act().softplus(t)),
+              "threshold=40 in torch: exact in float64"),
+        Piece("softmax", "torch.softmax(z, dim=-1)", "keras.activations.softmax(z, axis=-1)",
+              "torch.softmax needs dim (F.softmax without dim picks one, with a warning)",
+              lambda: (Torch.softmax(_z().reshape(-1, 3)), Keras.softmax(_z().reshape(-1, 3))),
+              lambda: (Torch.softmax(_z().reshape(-1, 3), 0), Keras.softmax(_z().reshape(-1, 3), 0)),
+              "name the axis on both sides"),
+    ]
+
+
+class _Lazy(list):
+    """The pieces are built on first use, so importing this module stays free."""
+
+    def __iter__(self):
+        if not len(self):
+            self.extend(_conventions())
+        return super().__iter__()
+
+
+CONVENTIONS = _Lazy()
