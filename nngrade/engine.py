@@ -269,7 +269,44 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
                          nb.path, [nb.error])
     extracted = extract(nb.cells)
     messages = nb.notes + extracted.messages + student.load(space or lab, extracted)
-    return LabResult(lab, [run_check(student, plan, c, extracted, space) for c in checks], nb.path, messages)
+    results = [run_check(student, plan, c, extracted, space) for c in checks]
+    if space is None:
+        speed_notes(student, plan, lab, results)
+    return LabResult(lab, results, nb.path, messages)
+
+
+def speed_notes(student: Student, plan: Plan, lab: str, results: list):
+    """Time each fully correct function on the lab's large input (its `SPEED` rows) against the
+    deciding oracle; a function far slower gets a note on its last check. Never points."""
+    import importlib
+    speed = getattr(importlib.import_module(f"nngrade.checks.{lab}"), "SPEED", {})
+    for function, make_case in speed.items():
+        mine = [r for r in results if r.check.function == function]
+        if not mine or not all(r.passed for r in mine):
+            continue
+        check = mine[0].check
+        case = make_case(np.random.default_rng(plan.seed))
+        oracle_seconds = float("inf")
+        for _ in range(2):   # the first call pays for warm-up
+            start = time.perf_counter()
+            check.oracle()(*case.args, **case.kwargs)
+            oracle_seconds = min(oracle_seconds, time.perf_counter() - start)
+        import dataclasses
+        timed = dataclasses.replace(check, timeout=student.limits.speed_seconds)
+        timed.lab = check.lab
+        reply = student.call(lab, timed, case)
+        shape = next((a.shape for a in case.args if isinstance(a, np.ndarray)), None)
+        where = f" on an input of shape {shape}" if shape else ""
+        if reply.get("error_type") == "Timeout":
+            mine[-1].notes.append(f"`{function}` did not finish within {timed.timeout:g} s{where} (the oracle "
+                                  f"took {oracle_seconds * 1000:.1f} ms): a Python loop over elements? "
+                                  "(speed costs no points)")
+            continue
+        seconds = reply.get("seconds", 0.0)
+        if reply.get("ok") and seconds > 0.1 and seconds > student.limits.slow_factor * oracle_seconds:
+            mine[-1].notes.append(f"`{function}` took {seconds:.2f} s{where}, {seconds / oracle_seconds:.0f} "
+                                  f"times the oracle ({oracle_seconds * 1000:.1f} ms): a Python loop that "
+                                  "NumPy could vectorise? (speed costs no points)")
 
 
 def submission_hash(paths) -> str:

@@ -35,6 +35,8 @@ def test_solutions_earn_every_point(lab):
     res = _grade(lab, "solutions")
     lost = [r.output for r in res.results if not r.passed]
     assert not lost, "\n\n".join(lost[:5])
+    slow = [n for r in res.results for n in r.notes if "speed costs no points" in n]
+    assert not slow, slow
     graded = {r.check.function for r in res.results}
     missing = set(CONTRACT_FUNCTIONS[lab]) - graded
     assert not missing, f"{lab}: functions of the contract without checks: {sorted(missing)}"
@@ -93,6 +95,13 @@ def test_oracles_agree_with_each_other_where_the_frameworks_agree(lab):
             bad = [p for p in diffs if p is not None]
             assert not bad, f"{check.name}: torch and keras oracles disagree: {bad[0].message} " \
                             f"{bad[0].details}"
+
+
+def test_the_conventions_page_is_a_fresh_measurement(capsys):
+    """docs/conventions.md is measured live; a framework upgrade that moves a number, or a new
+    piece, makes it stale, and this says which page to regenerate."""
+    from nngrade.conventions import write
+    assert write(ROOT / "docs" / "conventions.md", check=True) == 0, capsys.readouterr().out
 
 
 def test_the_contract_page_is_up_to_date(capsys):

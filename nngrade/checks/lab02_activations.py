@@ -277,3 +277,8 @@ CHECKS = [c for name in NAMES for c in _elementwise(name)] + _softmax_checks()
 # Each function is graded on its own: while one is graded, these stand in for the others
 # (a wrong sigmoid costs sigmoid its points, not sigmoid_grad, silu and softplus_grad too).
 SUBSTITUTE = NAMES + [n + "_grad" for n in NAMES] + ["softmax", "softmax_backward"]
+
+# One large input per function, timed against the oracle for a note on speed (never points).
+_LARGE = lambda rng: Case((rng.normal(0.0, 3.0, size=(500, 500)),))  # noqa: E731
+SPEED = {name: _LARGE for name in SUBSTITUTE if name != "softmax_backward"}
+SPEED["softmax_backward"] = lambda rng: Case((rng.normal(size=(500, 500)), rng.normal(size=(500, 500))))
