@@ -55,6 +55,9 @@ mutants:  ## grade every mutant and valid alternative in tests/mutants/
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions
 
+bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory
+	$(PY) -m nngrade bench
+
 contract:  ## regenerate docs/labs.md (the graded functions of each lab)
 	$(PY) -m nngrade contract
 

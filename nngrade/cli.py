@@ -84,6 +84,14 @@ def cmd_conventions(a) -> int:
     return write(Path(a.out), check=a.check)
 
 
+def cmd_bench(a) -> int:
+    from nngrade import bench
+    res = bench.run(seed=a.seed, students=a.students)
+    print(bench.table(res))
+    print("\nwritten to docs/bench.json")
+    return 0
+
+
 def cmd_labs(a) -> int:
     from nngrade.notebooks import generate_all
     return generate_all(Path("solutions"), Path("labs"), force=a.force, check=a.check)
@@ -149,6 +157,11 @@ def main(argv=None) -> int:
     cv.add_argument("--out", default="docs/conventions.md")
     cv.add_argument("--check", action="store_true", help="fail if the page is stale")
     cv.set_defaults(run=cmd_conventions)
+
+    b = sub.add_parser("bench", help="measure grading against the nbgrader/otter way (nbclient)")
+    b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--students", type=int, default=50)
+    b.set_defaults(run=cmd_bench)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")
     lb.add_argument("--force", action="store_true", help="overwrite notebooks a student has edited")
