@@ -35,16 +35,18 @@ def max_diff(pair) -> float:
     a, b = pair
     leaves_a, leaves_b = _leaves(a), _leaves(b)
     if len(leaves_a) != len(leaves_b):
-        return float("inf")
+        return -1.0
     worst = 0.0
     for x, y in zip(leaves_a, leaves_b):
         x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         if x.shape != y.shape:
-            return float("inf")
+            return -1.0
         with np.errstate(all="ignore"):
             d = np.abs(x - y)
         d = np.where((x == y) | (np.isnan(x) & np.isnan(y)), 0.0, d)
-        worst = max(worst, float(np.nanmax(d)) if d.size else 0.0)
+        if np.any(np.isnan(d)):          # NaN on one side only
+            return float("nan")
+        worst = max(worst, float(np.max(d)) if d.size else 0.0)
     return worst
 
 
@@ -60,8 +62,12 @@ def fmt(d: float) -> str:
     """Two significant digits; round-off is one bucket, so the page does not churn between CPUs."""
     if d == 0:
         return "0"
-    if not np.isfinite(d):
+    if d < 0:
         return "differ in shape"
+    if np.isnan(d):
+        return "NaN on one side"
+    if np.isinf(d):
+        return "inf"
     if d < 1e-13:
         return "round-off (< 1e-13)"
     return f"{d:.1e}"
@@ -95,7 +101,8 @@ def render() -> str:
                       "| --- | --- | --- | --- | --- | --- | --- |"]
             current = module
         d0, d1 = fmt(max_diff(p.under_defaults())), fmt(max_diff(p.matched()))
-        lines.append(f"| {p.name} | `{p.torch_call}` | `{p.keras_call}` | {p.defaults} | {d0} | {d1} | {p.how} |")
+        cells = [p.name, f"`{p.torch_call}`", f"`{p.keras_call}`", p.defaults, d0, d1, p.how]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -201,3 +201,274 @@ for _name in NAMES:
                    lambda n, y, p, **kw: _keras_call(n, y, p, True, **kw))
     setattr(Keras, _name, _v)
     setattr(Keras, _name + "_grad", _g)
+
+
+# ---------------------------------------------------------------- docs/conventions.md
+# One `Piece` per framework loss the lab relies on (rendered by `nngrade.conventions`).
+# Every measurement is on fixed inputs (literal arrays or np.random.default_rng(0)), N = 16
+# rows of K = 5, and compares the batch loss each framework returns by default (torch
+# reduction='mean'; Keras's function form averaged with keras.ops.mean, which is what its
+# Loss classes' default 'sum_over_batch_size' does), except where a piece says otherwise.
+def _cv_data(kind):
+    rng = np.random.default_rng(0)
+    n, k = 16, 5
+    if kind == "regression":
+        y = rng.normal(0, 2, size=(n, k))
+        return y, y + rng.normal(0, 1.5, size=(n, k))
+    if kind == "bce_edges":              # a column: each row is one element; p at and near the edges
+        p = np.array([0.0, 0.0, 1.0, 1.0, 1e-12, 1e-12, 1 - 1e-9, 1e-7, 0.3, 0.5, 0.9, 0.999])
+        y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+        return y[:, None], p[:, None]
+    if kind == "logits":                 # soft labels, logits with the stability edges +-40, +-800
+        y, z = rng.random((n, k)).round(2), rng.normal(0, 4, size=(n, k))
+        z[0, :4] = [40.0, -40.0, 800.0, -800.0]
+        return y, z
+    if kind in ("classes", "sparse"):    # normalised rows; row 0 puts exactly 0 on its true class
+        labels = rng.integers(0, k, size=n)
+        p = rng.dirichlet(np.ones(k), size=n)
+        p[0] = 0.25
+        p[0, labels[0]] = 0.0 if kind == "classes" else 1e-9   # sparse: torch's unclipped log stays finite
+        p[0] /= p[0].sum()
+        p[1] = [1e-12, 0.5, 0.25, 0.125, 0.125 - 1e-12]
+        labels[1] = 0
+        return labels, p
+    if kind == "class_logits":
+        labels = rng.integers(0, k, size=n)
+        z = rng.normal(0, 3, size=(n, k))
+        z[0] = [800.0, -800.0, 0.0, 40.0, -30.0]   # not summing to 0: Keras's default divides by the row sum
+        return labels, z
+    if kind == "kl":                     # target rows with exact zeros
+        y, q = rng.dirichlet(np.ones(k), size=n), rng.dirichlet(np.ones(k), size=n)
+        y[0], y[1] = [0.5, 0.5, 0.0, 0.0, 0.0], [0.0, 0.25, 0.25, 0.25, 0.25]
+        return y, q
+    if kind == "poisson":                # counts; predicted rates including 0 and 1e-9
+        y, p = rng.poisson(2.0, size=(n, k)).astype(float), np.exp(rng.normal(size=(n, k)))
+        p[0, :3] = [0.0, 1e-9, 1e-7]
+        return y, p
+    if kind == "msle":                   # positive targets; predictions including 0 and a negative
+        y, p = np.exp(rng.normal(size=(n, k))), np.exp(rng.normal(size=(n, k)))
+        p[0, :2] = [0.0, -0.5]
+        y[1, 0] = 0.0
+        return y, p
+    if kind == "hinge":                  # 0/1 labels, scores
+        return (rng.random((n, k)) < 0.5).astype(float), rng.normal(0, 1.5, size=(n, k))
+    raise KeyError(kind)
+
+
+def _cv_t(fn, *arrays):
+    """fn on float64 torch tensors (int64 for integer arrays), as float64 NumPy, no autograd."""
+    t = torch()
+    args = [t.tensor(a) if np.asarray(a).dtype.kind in "iu" else tensor(a) for a in arrays]
+    with t.no_grad():
+        return numpy(fn(*args))
+
+
+def _cv_k(fn, *arrays):
+    """fn on float64 (int64 for integer arrays) TF constants, as float64 NumPy."""
+    _tf = tf()
+    args = [_tf.constant(a) if np.asarray(a).dtype.kind in "iu" else _tf.constant(np.asarray(a, dtype=np.float64))
+            for a in arrays]
+    return np.array(fn(*args).numpy(), dtype=np.float64)
+
+
+def _cv_kmean(loss):
+    """A Keras loss function, reduced over the batch as its Loss class does by default."""
+    return lambda *a: keras().ops.mean(loss(*a))
+
+
+def _cv_tgrad(fn, y, p):
+    t = torch()
+    yt = t.tensor(y) if np.asarray(y).dtype.kind in "iu" else tensor(y)
+    pt = tensor(p, grad=True)
+    (g,) = t.autograd.grad(fn(yt, pt), pt)
+    return numpy(g)
+
+
+def _cv_kgrad(fn, y, p):
+    _tf = tf()
+    yt, pt = _tf.constant(np.asarray(y, dtype=np.float64)), _tf.constant(np.asarray(p, dtype=np.float64))
+    with _tf.GradientTape() as tape:
+        tape.watch(pt)
+        loss = fn(yt, pt)
+    return np.array(tape.gradient(loss, pt).numpy(), dtype=np.float64)
+
+
+def _cv_both(kind, torch_fn, keras_fn, torch_y=None, keras_y=None):
+    """(torch value, keras value) on the fixed inputs `kind`; the labels can be reshaped per side."""
+    def run():
+        y, p = _cv_data(kind)
+        ty = y if torch_y is None else torch_y(y)
+        ky = y if keras_y is None else keras_y(y)
+        return _cv_t(torch_fn, ty, p), _cv_k(keras_fn, ky, p)
+    return run
+
+
+def _cv_onehot(labels):
+    return np.eye(5)[labels]
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    t, F, L = torch, _F, lambda: keras().losses
+
+    def clip(p, eps=EPS):
+        return t().clamp(p, eps, 1.0 - eps)
+
+    def bce_clipped(y, p):
+        pc = clip(p)
+        return -(y * t().log(pc) + (1.0 - y) * t().log(1.0 - pc))
+
+    def cce_renormalised(labels, p):
+        return F().nll_loss(t().log(clip(p / p.sum(dim=-1, keepdim=True))), labels)
+
+    def sparse_keras_order(labels, p):
+        pc = clip(p)
+        return F().nll_loss(t().log(pc / pc.sum(dim=-1, keepdim=True)), labels)
+
+    def msle_keras(y, p):
+        lp, ly = t().log(t().clamp(p, min=EPS) + 1.0), t().log(t().clamp(y, min=EPS) + 1.0)
+        return ((lp - ly) ** 2).mean()
+
+    def kl_mean(p, q):                   # torch's default reduction, without its warning about it
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return F().kl_div(t().log(q), p)
+
+    mse = _cv_both("regression", lambda y, p: F().mse_loss(p, y),
+                   _cv_kmean(lambda y, p: L().mean_squared_error(y, p)))
+    mae = _cv_both("regression", lambda y, p: F().l1_loss(p, y),
+                   _cv_kmean(lambda y, p: L().mean_absolute_error(y, p)))
+    column = lambda v: v[:, 0]  # noqa: E731  torch's reduction='none' keeps the column; Keras means it away
+    return [
+        Piece("MSE", "F.mse_loss(p, y)", "keras.losses.mean_squared_error(y, p)",
+              "torch: mean over all N*K; keras: mean over the last axis, then over the batch; "
+              "(input, target) vs (y_true, y_pred)",
+              mse, mse,
+              "already equal (rows of equal length: the mean of the row means is the mean); "
+              "F.mse_loss broadcasts (N,1) against (N,) silently"),
+        Piece("MAE", "F.l1_loss(p, y)", "keras.losses.mean_absolute_error(y, p)", "as MSE",
+              mae, mae,
+              "already equal"),
+        Piece("Huber", "F.huber_loss(p, y, delta)", "keras.losses.huber(y, p, delta)",
+              "delta 1.0 both; both 0.5 e^2 inside, delta (abs(e) - 0.5 delta) outside",
+              _cv_both("regression", lambda y, p: F().huber_loss(p, y), _cv_kmean(lambda y, p: L().huber(y, p))),
+              _cv_both("regression", lambda y, p: F().huber_loss(p, y, delta=0.5),
+                       _cv_kmean(lambda y, p: L().huber(y, p, delta=0.5))),
+              "already equal; pass the same delta (Keras keeps it in float64)"),
+        Piece("smooth L1 vs Huber", "F.smooth_l1_loss(p, y, beta)", "keras.losses.huber(y, p, delta)",
+              "beta = delta = 1 by default, where the two coincide; measured at beta = delta = 2",
+              _cv_both("regression", lambda y, p: F().smooth_l1_loss(p, y, beta=2.0),
+                       _cv_kmean(lambda y, p: L().huber(y, p, delta=2.0))),
+              _cv_both("regression", lambda y, p: 2.0 * F().smooth_l1_loss(p, y, beta=2.0),
+                       _cv_kmean(lambda y, p: L().huber(y, p, delta=2.0))),
+              "smooth_l1_loss = huber / beta: multiply by beta, or use F.huber_loss"),
+        Piece("BCE on probabilities", "F.binary_cross_entropy(p, y)", "keras.losses.binary_crossentropy(y, p)",
+              "torch clamps each log at -100; keras clips p to [1e-7, 1 - 1e-7] first. Compared per element "
+              "(a column; torch reduction='none') with p = 0, 1e-12, 1 - 1e-9, 1: at p = 0, y = 1 torch 100, "
+              "keras 16.118; the gradient there: torch -1e12, keras 0",
+              _cv_both("bce_edges", lambda y, p: column(F().binary_cross_entropy(p, y, reduction="none")),
+                       lambda y, p: L().binary_crossentropy(y, p)),
+              _cv_both("bce_edges", lambda y, p: column(bce_clipped(y, p)), lambda y, p: L().binary_crossentropy(y, p)),
+              "write the clip in torch: torch.clamp(p, 1e-7, 1 - 1e-7), then both logs (Keras keeps its "
+              "epsilon in float64: no dyadic value needed)"),
+        Piece("BCE from logits", "F.binary_cross_entropy_with_logits(z, y)",
+              "keras.losses.binary_crossentropy(y, z, from_logits=True)",
+              "keras from_logits=False: logits are taken as probabilities (clipped); torch's function takes logits. "
+              "Soft labels, logits up to +-800",
+              _cv_both("logits", lambda y, z: F().binary_cross_entropy_with_logits(z, y),
+                       _cv_kmean(lambda y, z: L().binary_crossentropy(y, z))),
+              _cv_both("logits", lambda y, z: F().binary_cross_entropy_with_logits(z, y),
+                       _cv_kmean(lambda y, z: L().binary_crossentropy(y, z, from_logits=True))),
+              "from_logits=True; both are stable at +-800"),
+        Piece("CCE on probabilities", "F.nll_loss(torch.log(torch.clamp(p, 1e-7, 1 - 1e-7)), labels)",
+              "keras.losses.categorical_crossentropy(y, p)",
+              "torch's F.cross_entropy takes logits (it would softmax p again); keras from_logits=False divides "
+              "each row by its sum, then clips to [1e-7, 1 - 1e-7]. Defaults: F.cross_entropy(p, labels)",
+              _cv_both("classes", lambda i, p: F().cross_entropy(p, i),
+                       _cv_kmean(lambda y, p: L().categorical_crossentropy(y, p)), keras_y=_cv_onehot),
+              _cv_both("classes", lambda i, p: F().nll_loss(t().log(clip(p)), i),
+                       _cv_kmean(lambda y, p: L().categorical_crossentropy(y, p)), keras_y=_cv_onehot),
+              "nll_loss of the clamped log on rows that sum to 1 (one row holds an exact 0 on its class); "
+              "on other rows divide by the row sum first"),
+        Piece("CCE on probabilities, gradient", "autograd of the row above", "GradientTape of the row above",
+              "keras's renormalisation is in the graph: every component of its dL/dp is 1/(N * row sum) larger, "
+              "here 1/16 (a row whose true class is clipped gets 0 on both sides)",
+              lambda: (lambda i, p: (_cv_tgrad(lambda a, b: F().nll_loss(t().log(clip(b)), a), i, p),
+                                     _cv_kgrad(_cv_kmean(lambda y, b: L().categorical_crossentropy(y, b)),
+                                               _cv_onehot(i), p)))(*_cv_data("classes")),
+              lambda: (lambda i, p: (_cv_tgrad(cce_renormalised, i, p),
+                                     _cv_kgrad(_cv_kmean(lambda y, b: L().categorical_crossentropy(y, b)),
+                                               _cv_onehot(i), p)))(*_cv_data("classes")),
+              "renormalise inside torch's graph (p / p.sum(-1, keepdim=True)); the shift is along (1, ..., 1), "
+              "which a step that keeps rows on the simplex ignores"),
+        Piece("sparse CCE", "F.nll_loss(torch.log(p), labels)", "keras.losses.sparse_categorical_crossentropy(labels, p)",
+              "torch: int64 labels (N,), no clipping; keras: labels (N,) or (N,1), int or float (given here as "
+              "float (N,1)); it clips p to [1e-7, 1 - 1e-7], THEN renormalises",
+              _cv_both("sparse", lambda i, p: F().nll_loss(t().log(p), i),
+                       _cv_kmean(lambda y, p: L().sparse_categorical_crossentropy(y, p)),
+                       keras_y=lambda i: i[:, None].astype(float)),
+              _cv_both("sparse", sparse_keras_order, _cv_kmean(lambda y, p: L().sparse_categorical_crossentropy(y, p)),
+                       keras_y=lambda i: i[:, None].astype(float)),
+              "clamp, then divide by the row sum, then log (categorical CE does the reverse: renormalise, clip); "
+              "the contract's clamp without renormalising is ~1e-7 off per clipped entry, / N"),
+        Piece("softmax CE from logits", "F.cross_entropy(z, labels)",
+              "keras.losses.categorical_crossentropy(y, z, from_logits=True)",
+              "keras from_logits=False (logits taken as probabilities, renormalised and clipped); torch takes logits; "
+              "logits up to +-800",
+              _cv_both("class_logits", lambda i, z: F().cross_entropy(z, i),
+                       _cv_kmean(lambda y, z: L().categorical_crossentropy(y, z)), keras_y=_cv_onehot),
+              _cv_both("class_logits", lambda i, z: F().cross_entropy(z, i),
+                       _cv_kmean(lambda y, z: L().categorical_crossentropy(y, z, from_logits=True)), keras_y=_cv_onehot),
+              "from_logits=True; both are stable at +-800"),
+        Piece("KL divergence", "F.kl_div(torch.log(q), p, reduction='batchmean')", "keras.losses.kl_divergence(p, q)",
+              "torch: input is LOG q, target second, reduction='mean' divides by N*K; keras sums the classes, "
+              "means the batch, clips both to [1e-7, 1]. Targets hold exact zeros",
+              _cv_both("kl", kl_mean, _cv_kmean(lambda p, q: L().kl_divergence(p, q))),
+              _cv_both("kl", lambda p, q: F().kl_div(t().log(t().clamp(q, EPS, 1.0)), t().clamp(p, EPS, 1.0),
+                                                     reduction="batchmean"),
+                       _cv_kmean(lambda p, q: L().kl_divergence(p, q))),
+              "reduction='batchmean', and clamp both to [1e-7, 1] as Keras does (each target 0 becomes a "
+              "1e-7 log(1e-7 / q) term, about -1.6e-6, if only q is clamped)"),
+        Piece("Poisson", "F.poisson_nll_loss(p, y, log_input=False, eps=1e-7, full=False)", "keras.losses.poisson(y, p)",
+              "torch log_input=True (input is the log rate) and eps=1e-8; keras p - y log(p + 1e-7). Rates include 0",
+              _cv_both("poisson", lambda y, p: F().poisson_nll_loss(p, y), _cv_kmean(lambda y, p: L().poisson(y, p))),
+              _cv_both("poisson", lambda y, p: F().poisson_nll_loss(p, y, log_input=False, eps=EPS, full=False),
+                       _cv_kmean(lambda y, p: L().poisson(y, p))),
+              "log_input=False, eps=1e-7"),
+        Piece("MSLE", "no built-in: ((log(clamp(p, min=1e-7) + 1) - log(clamp(y, min=1e-7) + 1))**2).mean()",
+              "keras.losses.mean_squared_logarithmic_error(y, p)",
+              "keras replaces values below 1e-7 by 1e-7 before log(x + 1); defaults: the naive "
+              "F.mse_loss(torch.log1p(p), torch.log1p(y)). Predictions include 0 and -0.5",
+              _cv_both("msle", lambda y, p: F().mse_loss(t().log1p(p), t().log1p(y)),
+                       _cv_kmean(lambda y, p: L().mean_squared_logarithmic_error(y, p))),
+              _cv_both("msle", msle_keras, _cv_kmean(lambda y, p: L().mean_squared_logarithmic_error(y, p))),
+              "clamp at 1e-7 on both sides, as Keras does"),
+        Piece("hinge", "no built-in: F.relu(1 - y * s).mean()", "keras.losses.hinge(y, s)",
+              "keras maps 0/1 labels to -1/1 when every label is 0 or 1; the hand-written torch formula does not "
+              "(F.hinge_embedding_loss is a different loss). Labels 0/1",
+              _cv_both("hinge", lambda y, s: F().relu(1.0 - y * s).mean(), _cv_kmean(lambda y, s: L().hinge(y, s))),
+              _cv_both("hinge", lambda y, s: F().relu(1.0 - (2.0 * y - 1.0) * s).mean(),
+                       _cv_kmean(lambda y, s: L().hinge(y, s))),
+              "map the labels in torch: 2 y - 1"),
+        Piece("reduction='sum'", "F.mse_loss(p, y, reduction='sum')", "keras.losses.MeanSquaredError(reduction='sum')(y, p)",
+              "torch sums all N*K squared errors; keras sums the N per-sample means: torch's sum / K "
+              "('mean' and 'sum_over_batch_size' agree)",
+              _cv_both("regression", lambda y, p: F().mse_loss(p, y, reduction="sum"),
+                       lambda y, p: L().MeanSquaredError(reduction="sum")(y, p)),
+              _cv_both("regression", lambda y, p: F().mse_loss(p, y, reduction="none").mean(dim=-1).sum(),
+                       lambda y, p: L().MeanSquaredError(reduction="sum")(y, p)),
+              "torch: reduction='none', mean over the last axis, then sum"),
+    ]
+
+
+class _LazyConventions(list):
+    """The pieces are built on first use, so importing this module stays free of torch and Keras."""
+
+    def __iter__(self):
+        if not len(self):
+            self.extend(_conventions())
+        return super().__iter__()
+
+
+CONVENTIONS = _LazyConventions()
