@@ -1,0 +1,168 @@
+"""Oracles for lab04_gradient_descent: one sigmoid neuron f(x) = sigmoid(w x + b) fitted to
+points (x_i, y_i) by full-batch gradient descent on L(w, b) = 1/2 sum_i (f(x_i) - y_i)^2.
+
+PyTorch: `torch.sigmoid` on float64 tensors, autograd for `grad_w` and `grad_b`, and
+`torch.optim.SGD(lr=eta)` on the two parameters for the trajectory.
+Keras: the neuron is a `Dense(1, activation="sigmoid")` layer whose kernel is [[w]] and bias
+[b]; L is 0.5 x `MeanSquaredError(reduction="sum")`; derivatives by `tf.GradientTape`; the
+trajectory by `keras.optimizers.SGD(learning_rate=eta)` applied in a compiled loop.
+Keras stores the learning rate in float32: eta = 1.0, 0.5, 0.25, 2.0 are exact, 0.1 is not
+(the checks use dyadic rates).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from reference._frameworks import keras, numpy, tensor, tf, torch
+
+
+def _scalar_or_array(x, out):
+    return float(out.reshape(())) if np.ndim(x) == 0 else np.asarray(out, dtype=np.float64).reshape(np.shape(x))
+
+
+# ------------------------------------------------------------------------------- PyTorch
+
+def _torch_f(w, b, x):
+    return torch().sigmoid(w * x + b)
+
+
+def _torch_error(w, b, X, Y):
+    return 0.5 * ((_torch_f(w, b, X) - Y) ** 2).sum()
+
+
+def _torch_point_grad(w, b, x, y, which):
+    wt, bt = tensor(float(w), grad=True), tensor(float(b), grad=True)
+    loss = 0.5 * (_torch_f(wt, bt, tensor(float(x))) - tensor(float(y))) ** 2
+    (g,) = torch().autograd.grad(loss, wt if which == "w" else bt)
+    return float(g.item())
+
+
+class Torch:
+    @staticmethod
+    def f(w, b, x):
+        with torch().no_grad():
+            return _scalar_or_array(x, numpy(_torch_f(tensor(float(w)), tensor(float(b)), tensor(x))))
+
+    @staticmethod
+    def error(w, b, X, Y):
+        with torch().no_grad():
+            return float(_torch_error(tensor(float(w)), tensor(float(b)), tensor(X), tensor(Y)).item())
+
+    grad_w = staticmethod(lambda w, b, x, y: _torch_point_grad(w, b, x, y, "w"))
+    grad_b = staticmethod(lambda w, b, x, y: _torch_point_grad(w, b, x, y, "b"))
+
+    @staticmethod
+    def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
+        t = torch()
+        w, b = tensor(float(w0), grad=True), tensor(float(b0), grad=True)
+        opt = t.optim.SGD([w, b], lr=float(eta))
+        Xt, Yt = tensor(X), tensor(Y)
+        rows = np.empty((int(epochs) + 1, 3))
+        for epoch in range(int(epochs) + 1):
+            opt.zero_grad()
+            loss = _torch_error(w, b, Xt, Yt)
+            rows[epoch] = (w.item(), b.item(), loss.item())
+            if epoch < epochs:
+                loss.backward()
+                opt.step()
+        return rows
+
+    @staticmethod
+    def error_surface(X, Y, ws, bs):
+        t = torch()
+        with t.no_grad():
+            W, B = t.meshgrid(tensor(ws), tensor(bs), indexing="xy")      # both (len(bs), len(ws))
+            F = t.sigmoid(W[..., None] * tensor(X) + B[..., None])        # (len(bs), len(ws), N)
+            return numpy(0.5 * ((F - tensor(Y)) ** 2).sum(dim=-1))
+
+
+# --------------------------------------------------------------------------------- Keras
+
+def _keras_neuron(w, b):
+    K = keras()
+    layer = K.layers.Dense(1, activation="sigmoid")
+    layer.build((None, 1))
+    layer.set_weights([np.array([[float(w)]]), np.array([float(b)])])
+    return layer
+
+
+def _column(x):
+    return np.asarray(x, dtype=np.float64).reshape(-1, 1)
+
+
+def _keras_error(layer, X, Y):
+    return 0.5 * keras().losses.MeanSquaredError(reduction="sum")(_column(Y), layer(_column(X)))
+
+
+def _keras_point_grad(w, b, x, y, which):
+    _tf = tf()
+    layer = _keras_neuron(w, b)
+    with _tf.GradientTape() as tape:
+        loss = _keras_error(layer, x, y)
+    var = layer.kernel if which == "w" else layer.bias
+    return float(np.asarray(tape.gradient(loss, var)).reshape(()))
+
+
+class _KerasDescent:
+    """One Dense neuron, one keras.optimizers.SGD and one compiled loop, reused by every call
+    (the weights and the learning rate are assigned before each run)."""
+
+    def __init__(self):
+        K, _tf = keras(), tf()
+        self.layer = _keras_neuron(0.0, 0.0)
+        self.opt = K.optimizers.SGD(learning_rate=1.0)
+        self.opt.build(self.layer.trainable_variables)
+        loss_fn = K.losses.MeanSquaredError(reduction="sum")
+        layer, opt = self.layer, self.opt
+        spec = _tf.TensorSpec([None, 1], _tf.float64)
+
+        @_tf.function(input_signature=[spec, spec, _tf.TensorSpec([], _tf.int32)])
+        def run(X, Y, epochs):
+            rows = _tf.TensorArray(_tf.float64, size=epochs + 1)
+            for epoch in _tf.range(epochs + 1):
+                with _tf.GradientTape() as tape:
+                    loss = 0.5 * loss_fn(Y, layer(X))
+                rows = rows.write(epoch, _tf.stack([layer.kernel[0, 0], layer.bias[0], loss]))
+                if epoch < epochs:
+                    grads = tape.gradient(loss, layer.trainable_variables)
+                    opt.apply_gradients(zip(grads, layer.trainable_variables))
+            return rows.stack()
+
+        self.run = run
+
+    def __call__(self, X, Y, w0, b0, eta, epochs):
+        self.layer.set_weights([np.array([[float(w0)]]), np.array([float(b0)])])
+        self.opt.learning_rate = float(eta)
+        out = self.run(_column(X), _column(Y), np.int32(epochs))
+        return np.array(out.numpy(), dtype=np.float64)
+
+
+@lru_cache(maxsize=None)
+def _keras_descent():
+    return _KerasDescent()
+
+
+class Keras:
+    @staticmethod
+    def f(w, b, x):
+        return _scalar_or_array(x, np.asarray(_keras_neuron(w, b)(_column(x))))
+
+    @staticmethod
+    def error(w, b, X, Y):
+        return float(np.asarray(_keras_error(_keras_neuron(w, b), X, Y)))
+
+    grad_w = staticmethod(lambda w, b, x, y: _keras_point_grad(w, b, x, y, "w"))
+    grad_b = staticmethod(lambda w, b, x, y: _keras_point_grad(w, b, x, y, "b"))
+
+    @staticmethod
+    def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
+        return _keras_descent()(X, Y, w0, b0, eta, epochs)
+
+    @staticmethod
+    def error_surface(X, Y, ws, bs):
+        ops = keras().ops
+        W, B = ops.meshgrid(np.asarray(ws, dtype=np.float64), np.asarray(bs, dtype=np.float64), indexing="xy")
+        F = keras().activations.sigmoid(W[..., None] * np.asarray(X, dtype=np.float64) + B[..., None])
+        return np.array(0.5 * ops.sum(ops.square(F - np.asarray(Y, dtype=np.float64)), axis=-1), dtype=np.float64)
