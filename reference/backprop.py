@@ -147,13 +147,20 @@ class Torch:
 
 # --- Keras --------------------------------------------------------------------------------
 
+_MODELS: dict = {}
+
+
 def _keras_model(params, activations):
-    """A Sequential of Dense layers, layer i with activations[i], holding the given weights."""
+    """A Sequential of Dense layers, layer i with activations[i], holding the given weights.
+    Models are reused by architecture (building one costs ~40 ms; set_weights replaces
+    every weight)."""
     K = keras()
-    W0 = np.asarray(params[0][0])
-    layers = [K.Input((W0.shape[0],))]
-    layers += [K.layers.Dense(np.shape(W)[1], activation=a) for (W, _), a in zip(params, activations)]
-    model = K.Sequential(layers)
+    sizes = (np.shape(params[0][0])[0],) + tuple(np.shape(W)[1] for W, _ in params)
+    key = (sizes, tuple(activations))
+    if key not in _MODELS:
+        layers = [K.Input((sizes[0],))] + [K.layers.Dense(n, activation=a) for n, a in zip(sizes[1:], activations)]
+        _MODELS[key] = K.Sequential(layers)
+    model = _MODELS[key]
     model.set_weights([np.asarray(v, dtype=np.float64) for W, b in params for v in (W, b)])
     return model
 
