@@ -262,3 +262,6 @@ CHECKS = [
     Check("error_surface", "a 300 x 400 grid (time limit 60 s: correctness only)", 1, _surface_large, timeout=60,
           **_common("error_surface", SURFACE_LIKELY)),
 ]
+
+# A larger grid, timed against the oracle for a note on speed (never points).
+SPEED = {"error_surface": lambda rng: Case((X_NOTES.copy(), Y_NOTES.copy(), _grid(-6, 6, 600), _grid(-6, 6, 500)))}
