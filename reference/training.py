@@ -1,0 +1,524 @@
+"""Oracles for lab06_training: initialisers, optimizers, L2 penalty, mini-batches and `train`.
+
+Float64 NumPy in and out; each framework is imported on first use (`reference._frameworks`).
+
+- Initialisers are random, so their oracles return the *distribution* the draw must come
+  from, a spec `{"family", "shape", "mean", "std", "low", "high"}`, read from the
+  framework's own definition (`torch.nn.init`'s fan and gain helpers; the fields of a Keras
+  `VarianceScaling` initializer and `compute_fans`). Each oracle also draws a sample with the
+  framework itself and asserts that it passes `distribution_problem` against the spec, so a
+  spec that stopped describing the framework would fail loudly, not grade wrongly.
+  `distribution_problem` is the statistical test the checks apply to a student's draw.
+- Optimizers: `torch.optim.X` and `keras.optimizers.X` on float64 variables, fed the same
+  gradients, with a snapshot of every parameter after each step.
+- `train`: the same network (sigmoid hidden layers, softmax output) trained from the same
+  weights on the same batches by a PyTorch loop (`torch.optim.SGD`) and by Keras's
+  `model.fit(shuffle=False)`; both runs are cached by their inputs, so the history check
+  and the weights check share one Keras fit.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+
+from reference._frameworks import keras, numpy as to_numpy, tensor, torch
+
+# ----------------------------------------------------------------------------------------
+# Distributions: the spec and the test
+# ----------------------------------------------------------------------------------------
+
+Z_CRIT = 5.3            # two-sided normal tail 1.2e-7 per statistic
+KS_ALPHA = 1e-6         # Kolmogorov-Smirnov p-value below which a draw is rejected
+RANGE_T = 15.0          # P(max of n uniforms misses the top by more than t*width/n) = e^-t
+MIN_N_FOR_MOMENTS = 2000
+
+
+def uniform_spec(shape, low, high) -> dict:
+    return {"family": "uniform", "shape": tuple(int(s) for s in shape), "low": float(low),
+            "high": float(high), "mean": (low + high) / 2.0, "std": (high - low) / math.sqrt(12.0)}
+
+
+def normal_spec(shape, std, mean=0.0) -> dict:
+    return {"family": "normal", "shape": tuple(int(s) for s in shape), "low": -math.inf,
+            "high": math.inf, "mean": float(mean), "std": float(std)}
+
+
+def truncated_normal_spec(shape, scale_std, k=2.0) -> dict:
+    """A normal N(0, scale_std^2) cut at +-k scale_std (Keras's `truncated_normal`)."""
+    from scipy import stats
+    dist = stats.truncnorm(-k, k, scale=scale_std)
+    return {"family": "truncated_normal", "shape": tuple(int(s) for s in shape), "low": -k * scale_std,
+            "high": k * scale_std, "mean": 0.0, "std": float(dist.std()), "scale_std": float(scale_std),
+            "k": float(k)}
+
+
+def _scipy_dist(spec):
+    from scipy import stats
+    if spec["family"] == "uniform":
+        return stats.uniform(loc=spec["low"], scale=spec["high"] - spec["low"])
+    if spec["family"] == "normal":
+        return stats.norm(loc=spec["mean"], scale=spec["std"])
+    k = spec["k"]
+    return stats.truncnorm(-k, k, scale=spec["scale_std"])
+
+
+def _cdf(spec):
+    """The CDF as a vectorised function (scipy's truncnorm.cdf is 100x slower than this)."""
+    from scipy.special import ndtr
+    if spec["family"] == "uniform":
+        lo, hi = spec["low"], spec["high"]
+        return lambda x: np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+    if spec["family"] == "normal":
+        return lambda x: ndtr((x - spec["mean"]) / spec["std"])
+    s, k = spec["scale_std"], spec["k"]
+    lo, mass = ndtr(-k), ndtr(k) - ndtr(-k)
+    return lambda x: np.clip((ndtr(x / s) - lo) / mass, 0.0, 1.0)
+
+
+def _fourth_central_moment(spec, dist) -> float:
+    if spec["family"] == "uniform":
+        return (spec["high"] - spec["low"]) ** 4 / 80.0
+    if spec["family"] == "normal":
+        return 3.0 * spec["std"] ** 4
+    return float(dist.moment(4))          # truncated normal, centred at 0
+
+
+def describe_spec(spec) -> str:
+    if spec["family"] == "uniform":
+        return f"U({spec['low']:.6g}, {spec['high']:.6g})"
+    if spec["family"] == "normal":
+        return f"N({spec['mean']:.6g}, {spec['std']:.6g}^2)"
+    return f"N(0, {spec['scale_std']:.6g}^2) truncated to [{spec['low']:.6g}, {spec['high']:.6g}]"
+
+
+def distribution_problem(x, spec, structure_only=False) -> str | None:
+    """Why the array `x` is not a draw from `spec` (None: it is consistent with it).
+
+    Each statistic is tested at a level of 1e-7 to 1e-6 (5.3 standard errors: 1.2e-7; the
+    range test: 2 e^-15 = 6e-7; the KS test: 1e-6), so a correct draw fails with a probability
+    of about 2e-6, and the lab's 7 distribution cases about once in 10^5 gradings. On a draw of
+    n = 10^5 values the variance test alone rejects a standard deviation off by 1.2 % (normal)
+    or 0.75 % (uniform) at its threshold, and one off by 2 % with a margin of at least 3.7
+    standard errors; a shifted mean, the wrong family (KS) or wrong bounds fail too. Below
+    MIN_N_FOR_MOMENTS values only the shape, dtype and support are tested.
+    """
+    if not isinstance(x, np.ndarray):
+        return f"the result should be a numpy.ndarray, got a {type(x).__name__}"
+    if x.shape != tuple(spec["shape"]):
+        hint = " (the transpose: the shape is (fan_in, fan_out))" if x.shape == tuple(spec["shape"])[::-1] else ""
+        return f"the result has shape {x.shape}, expected {tuple(spec['shape'])}{hint}"
+    if x.dtype != np.float64:
+        return f"the result has dtype {x.dtype}, expected float64"
+    if structure_only:
+        return None
+    if not np.all(np.isfinite(x)):
+        return "the draw contains NaN or inf"
+    v = x.ravel()
+    n = v.size
+    what = describe_spec(spec)
+    lo, hi = spec["low"], spec["high"]
+    if np.isfinite(lo) and (v.min() < lo or v.max() > hi):
+        bad = int(np.sum((v < lo) | (v > hi)))
+        return (f"{bad} of {n} values lie outside [{lo:.6g}, {hi:.6g}], the support of {what} "
+                f"(your values range over [{v.min():.6g}, {v.max():.6g}])")
+    if n < MIN_N_FOR_MOMENTS:
+        return None
+    mu, sd = spec["mean"], spec["std"]
+    mean = float(v.mean())
+    se_mean = sd / math.sqrt(n)
+    if abs(mean - mu) > Z_CRIT * se_mean:
+        return (f"the mean of your {n} values is {mean:.6g}; a draw from {what} has mean {mu:.6g} "
+                f"+- {Z_CRIT * se_mean:.2g} ({Z_CRIT} standard errors): is the distribution centred?")
+    var = float(np.var(v))
+    dist = _scipy_dist(spec)
+    mu4 = _fourth_central_moment(spec, dist)
+    se_var = math.sqrt(max(mu4 - sd ** 4, 0.0) / n)
+    if abs(var - sd ** 2) > Z_CRIT * se_var:
+        ratio = var / sd ** 2
+        return (f"the variance of your {n} values is {var:.6g}; a draw from {what} has variance "
+                f"{sd ** 2:.6g} +- {Z_CRIT * se_var:.2g} ({Z_CRIT} standard errors); yours is "
+                f"{ratio:.4g} times that: check the scale (which fan, a square root, a factor 2 or 3?)")
+    if np.isfinite(lo) and spec["family"] == "uniform":
+        slack = RANGE_T * (hi - lo) / n
+        if v.max() < hi - slack or v.min() > lo + slack:
+            return (f"your {n} values range over [{v.min():.6g}, {v.max():.6g}]; a draw from {what} "
+                    f"reaches within {slack:.2g} of both ends (failing that has probability below 1e-6): "
+                    "is the bound a little too small?")
+    from scipy import stats
+    ks = stats.kstest(v, _cdf(spec))
+    if ks.pvalue < KS_ALPHA:
+        return (f"your values do not follow {what}: Kolmogorov-Smirnov distance {ks.statistic:.3g}, "
+                f"p-value {ks.pvalue:.2g} (< {KS_ALPHA:g}); is it the right family (uniform vs normal, "
+                "truncated or not)?")
+    return None
+
+
+def spec_difference(a, b) -> str | None:
+    """Two specs (say, PyTorch's and Keras's) describe the same distribution?"""
+    if a["family"] != b["family"] or tuple(a["shape"]) != tuple(b["shape"]):
+        return f"{describe_spec(a)} of shape {a['shape']} vs {describe_spec(b)} of shape {b['shape']}"
+    for key in ("low", "high", "mean", "std"):
+        x, y = a[key], b[key]
+        if not (x == y or abs(x - y) <= 1e-12 + 1e-9 * abs(y)):
+            return f"{key}: {x!r} vs {y!r}"
+    return None
+
+
+def _self_check(sample: np.ndarray, spec: dict, who: str) -> dict:
+    problem = distribution_problem(np.asarray(sample, dtype=np.float64), spec)
+    if problem:
+        raise AssertionError(f"{who}'s own draw does not match the spec {spec}: {problem}")
+    return spec
+
+
+# ----------------------------------------------------------------------------------------
+# Initialisers: PyTorch (torch.nn.init) and Keras (keras.initializers)
+# ----------------------------------------------------------------------------------------
+
+def _torch_draw(init, shape_torch, seed=0, **kw):
+    t = torch().empty(*shape_torch, dtype=torch().float64)
+    g = torch().Generator().manual_seed(seed)
+    init(t, generator=g, **kw)
+    return to_numpy(t)
+
+
+def _torch_init_uniform(shape, eps):
+    spec = uniform_spec(shape, -eps, eps)
+    return _self_check(_torch_draw(torch().nn.init.uniform_, shape, a=-eps, b=eps), spec, "torch.nn.init.uniform_")
+
+
+def _torch_fans(fan_in, fan_out):
+    # torch stores a Linear weight as (out, in); its fan helper reads the fans off that layout
+    return torch().nn.init._calculate_fan_in_and_fan_out(torch().empty(fan_out, fan_in))
+
+
+def _torch_xavier_uniform(fan_in, fan_out):
+    fi, fo = _torch_fans(fan_in, fan_out)
+    a = torch().nn.init.calculate_gain("linear") * math.sqrt(6.0 / (fi + fo))
+    spec = uniform_spec((fan_in, fan_out), -a, a)
+    sample = _torch_draw(torch().nn.init.xavier_uniform_, (fan_out, fan_in)).T
+    return _self_check(sample, spec, "torch.nn.init.xavier_uniform_")
+
+
+def _torch_he_normal(fan_in, fan_out):
+    fi, _ = _torch_fans(fan_in, fan_out)
+    std = torch().nn.init.calculate_gain("relu") / math.sqrt(fi)
+    spec = normal_spec((fan_in, fan_out), std)
+    sample = _torch_draw(torch().nn.init.kaiming_normal_, (fan_out, fan_in), mode="fan_in",
+                         nonlinearity="relu").T
+    return _self_check(sample, spec, "torch.nn.init.kaiming_normal_")
+
+
+def _keras_spec(init, shape):
+    """The distribution a Keras initializer draws from, from its own fields."""
+    keras()                                   # float64 and the environment, before the import
+    from keras.src.initializers.random_initializers import compute_fans
+    if hasattr(init, "minval"):
+        return uniform_spec(shape, init.minval, init.maxval)
+    fan_in, fan_out = compute_fans(shape)
+    denom = {"fan_in": max(1.0, fan_in), "fan_out": max(1.0, fan_out),
+             "fan_avg": max(1.0, (fan_in + fan_out) / 2.0)}[init.mode]
+    scale = init.scale / denom
+    if init.distribution == "uniform":
+        limit = math.sqrt(3.0 * scale)
+        return uniform_spec(shape, -limit, limit)
+    if init.distribution == "untruncated_normal":
+        return normal_spec(shape, math.sqrt(scale))
+    # keras.random.truncated_normal keeps values within 2 stddev; the stddev is inflated
+    # by 1 / 0.8796... so that the truncated draw keeps the variance `scale`
+    return truncated_normal_spec(shape, math.sqrt(scale) / 0.87962566103423978)
+
+
+def _keras_init(init, shape):
+    spec = _keras_spec(init, shape)
+    sample = np.asarray(init(tuple(shape), dtype="float64"))
+    return _self_check(sample, spec, f"keras.initializers.{type(init).__name__}")
+
+
+def _keras_init_uniform(shape, eps):
+    return _keras_init(keras().initializers.RandomUniform(minval=-eps, maxval=eps, seed=0), shape)
+
+
+def _keras_xavier_uniform(fan_in, fan_out):
+    return _keras_init(keras().initializers.GlorotUniform(seed=0), (fan_in, fan_out))
+
+
+def _keras_he_normal(fan_in, fan_out):
+    return _keras_init(keras().initializers.HeNormal(seed=0), (fan_in, fan_out))
+
+
+# The checks drive an initialiser with a seed (`rng = np.random.default_rng(seed)` in the
+# worker), or with a list of seeds; the oracles take the same arguments, return the spec.
+def _torch_init_uniform_seeded(seed, shape, eps):
+    return _torch_init_uniform(shape, eps)
+
+
+def _torch_xavier_uniform_seeded(seed, fan_in, fan_out):
+    return _torch_xavier_uniform(fan_in, fan_out)
+
+
+def _torch_he_normal_seeded(seed, fan_in, fan_out):
+    return _torch_he_normal(fan_in, fan_out)
+
+
+def _keras_init_uniform_seeded(seed, shape, eps):
+    return _keras_init_uniform(shape, eps)
+
+
+def _keras_xavier_uniform_seeded(seed, fan_in, fan_out):
+    return _keras_xavier_uniform(fan_in, fan_out)
+
+
+def _keras_he_normal_seeded(seed, fan_in, fan_out):
+    return _keras_he_normal(fan_in, fan_out)
+
+
+# ----------------------------------------------------------------------------------------
+# Optimizers: k steps on given gradients, a snapshot of the parameters after each step
+# ----------------------------------------------------------------------------------------
+
+def _torch_optimize(cls_name, params, grads, **hyper):
+    ps = [tensor(p, grad=True) for p in params]
+    opt = getattr(torch().optim, cls_name)(ps, **hyper)
+    out = []
+    for step in grads:
+        for p, g in zip(ps, step):
+            p.grad = tensor(g)
+        opt.step()
+        out.append([to_numpy(p) for p in ps])
+    return out
+
+
+def _keras_optimize(opt, params, grads, coupled_weight_decay=0.0):
+    K = keras()
+    vs = [K.Variable(np.array(p, dtype=np.float64)) for p in params]
+    out = []
+    for step in grads:
+        gs = [K.ops.convert_to_tensor(np.asarray(g, dtype=np.float64)) for g in step]
+        if coupled_weight_decay:
+            gs = [g + coupled_weight_decay * v for g, v in zip(gs, vs)]
+        opt.apply(gs, vs)
+        out.append([np.array(v.numpy(), dtype=np.float64) for v in vs])
+    return out
+
+
+def _torch_sgd(params, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+    return _torch_optimize("SGD", params, grads, lr=lr, momentum=momentum, nesterov=nesterov,
+                           weight_decay=weight_decay)
+
+
+def _keras_sgd(params, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+    # Keras's own weight_decay: decoupled (p -= lr * wd * p, outside the momentum buffer)
+    opt = keras().optimizers.SGD(learning_rate=lr, momentum=momentum, nesterov=nesterov,
+                                 weight_decay=weight_decay or None)
+    return _keras_optimize(opt, params, grads)
+
+
+def _torch_adagrad(params, grads, lr=0.01, eps=1e-10):
+    return _torch_optimize("Adagrad", params, grads, lr=lr, eps=eps)
+
+
+def _keras_adagrad(params, grads, lr=0.01, eps=1e-10):
+    # torch's accumulator starts at 0 (Keras's default is 0.1); Keras adds eps inside the sqrt
+    opt = keras().optimizers.Adagrad(learning_rate=lr, initial_accumulator_value=0.0, epsilon=eps)
+    return _keras_optimize(opt, params, grads)
+
+
+def _torch_rmsprop(params, grads, lr=0.01, alpha=0.99, eps=1e-8):
+    return _torch_optimize("RMSprop", params, grads, lr=lr, alpha=alpha, eps=eps)
+
+
+def _keras_rmsprop(params, grads, lr=0.01, alpha=0.99, eps=1e-8):
+    # Keras calls alpha `rho` (default 0.9) and adds eps inside the square root
+    opt = keras().optimizers.RMSprop(learning_rate=lr, rho=alpha, epsilon=eps)
+    return _keras_optimize(opt, params, grads)
+
+
+def _torch_adam(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+    return _torch_optimize("Adam", params, grads, lr=lr, betas=tuple(betas), eps=eps)
+
+
+def _keras_adam(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+    # Keras folds the bias corrections into the step size, then adds eps to sqrt(v)
+    opt = keras().optimizers.Adam(learning_rate=lr, beta_1=betas[0], beta_2=betas[1], epsilon=eps)
+    return _keras_optimize(opt, params, grads)
+
+
+# ----------------------------------------------------------------------------------------
+# L2 penalty
+# ----------------------------------------------------------------------------------------
+
+def _torch_l2(weights, lam):
+    ws = [tensor(w, grad=True) for w in weights]
+    total = sum(((lam / 2) * (w * w).sum() for w in ws), torch().zeros((), dtype=torch().float64))
+    grads = torch().autograd.grad(total, ws) if ws else ()
+    return float(total.item()), [to_numpy(g) for g in grads]
+
+
+def _keras_l2(weights, lam):
+    from reference._frameworks import tf
+    _tf = tf()
+    reg = keras().regularizers.L2(l2=lam / 2)      # Keras's L2 is l2 * sum(w^2): no 1/2
+    ws = [_tf.Variable(np.asarray(w, dtype=np.float64)) for w in weights]
+    with _tf.GradientTape() as tape:
+        total = _tf.add_n([reg(w) for w in ws]) if ws else _tf.constant(0.0, dtype=_tf.float64)
+    grads = tape.gradient(total, ws) if ws else []
+    return float(total.numpy()), [np.array(g.numpy(), dtype=np.float64) for g in grads]
+
+
+# ----------------------------------------------------------------------------------------
+# Mini-batches
+# ----------------------------------------------------------------------------------------
+
+def _order(n, seed):
+    """The contract's order: `rng.permutation(N)`, one call on a fresh Generator(seed)."""
+    return np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+
+
+def _torch_minibatches(X, y, batch_size, seed=None):
+    T = torch()
+    data = T.utils.data.TensorDataset(T.from_numpy(np.array(X)), T.from_numpy(np.array(y)))
+    loader = T.utils.data.DataLoader(data, batch_size=batch_size, sampler=_order(len(X), seed).tolist())
+    return [(xb.numpy().copy(), yb.numpy().copy()) for xb, yb in loader]
+
+
+def _keras_minibatches(X, y, batch_size, seed=None):
+    from reference._frameworks import tf
+    idx = _order(len(X), seed)
+    ds = tf().data.Dataset.from_tensor_slices((np.asarray(X)[idx], np.asarray(y)[idx])).batch(batch_size)
+    return [(xb.numpy().copy(), yb.numpy().copy()) for xb, yb in ds]
+
+
+# ----------------------------------------------------------------------------------------
+# train: a PyTorch loop and Keras's fit from the same weights, on the same batches
+# ----------------------------------------------------------------------------------------
+
+_RUNS: dict = {}
+
+
+def _key(*parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        if isinstance(p, (list, tuple)):
+            h.update(_key(*p).encode())
+        elif isinstance(p, np.ndarray):
+            h.update(str((p.dtype.str, p.shape)).encode())
+            h.update(np.ascontiguousarray(p).tobytes())
+        else:
+            h.update(repr(p).encode())
+        h.update(b"|")
+    return h.hexdigest()
+
+
+def _cached(kind, fn, *args):
+    key = (kind, _key(*args))
+    if key not in _RUNS:
+        _RUNS[key] = fn(*args)
+    return _RUNS[key]
+
+
+def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentum):
+    T = torch()
+    F = T.nn.functional
+    ps = [tensor(p, grad=True) for p in params]
+    opt = T.optim.SGD(ps, lr=lr, momentum=momentum)
+    yt = T.from_numpy(np.asarray(y, dtype=np.int64))
+
+    def logits(x):
+        h = x
+        for i in range(0, len(ps) - 2, 2):
+            h = T.sigmoid(h @ ps[i] + ps[i + 1])
+        return h @ ps[-2] + ps[-1]
+
+    Xt = tensor(X)
+    hist = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        hist.update(val_loss=[], val_accuracy=[])
+    n = len(X)
+    for _ in range(epochs):
+        loss_sum, correct = 0.0, 0
+        for start in range(0, n, batch_size):
+            xb, yb = Xt[start:start + batch_size], yt[start:start + batch_size]
+            out = logits(xb)
+            loss = F.cross_entropy(out, yb)
+            loss_sum += loss.item() * len(yb)
+            correct += int((out.argmax(dim=1) == yb).sum())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        hist["loss"].append(loss_sum / n)
+        hist["accuracy"].append(correct / n)
+        if X_val is not None:
+            with T.no_grad():
+                out = logits(tensor(X_val))
+                yv = T.from_numpy(np.asarray(y_val, dtype=np.int64))
+                hist["val_loss"].append(float(F.cross_entropy(out, yv).item()))
+                hist["val_accuracy"].append(float((out.argmax(dim=1) == yv).double().mean().item()))
+    return hist, [to_numpy(p) for p in ps]
+
+
+def _keras_model(params, lr, momentum):
+    K = keras()
+    sizes = [params[i].shape for i in range(0, len(params), 2)]
+    layers = [K.Input((sizes[0][0],))]
+    layers += [K.layers.Dense(s[1], activation="sigmoid") for s in sizes[:-1]]
+    layers.append(K.layers.Dense(sizes[-1][1]))           # logits; softmax inside the loss
+    model = K.Sequential(layers)
+    model.set_weights([np.asarray(p, dtype=np.float64) for p in params])
+    model.compile(optimizer=K.optimizers.SGD(learning_rate=lr, momentum=momentum),
+                  loss=K.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=[K.metrics.SparseCategoricalAccuracy(name="accuracy")],
+                  run_eagerly=True)     # a few tiny batches: tracing a graph costs more than it saves
+    return model
+
+
+def _keras_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentum):
+    model = _keras_model(params, lr, momentum)
+    val = None if X_val is None else (np.asarray(X_val, dtype=np.float64), np.asarray(y_val, dtype=np.int64))
+    h = model.fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64), batch_size=batch_size,
+                  epochs=epochs, shuffle=False, validation_data=val, verbose=0)
+    keys = ["loss", "accuracy"] + ([] if X_val is None else ["val_loss", "val_accuracy"])
+    hist = {k: [float(v) for v in h.history[k]] for k in keys}
+    return hist, [np.array(w, dtype=np.float64) for w in model.get_weights()]
+
+
+def _train_oracle(runner, kind, part):
+    def oracle(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, momentum=0.0):
+        return _cached(kind, runner, X, y, params, batch_size, epochs, X_val, y_val, lr, momentum)[part]
+    return staticmethod(oracle)
+
+
+# ----------------------------------------------------------------------------------------
+# The two namespaces
+# ----------------------------------------------------------------------------------------
+
+class Torch:
+    init_uniform = staticmethod(_torch_init_uniform_seeded)
+    xavier_uniform = staticmethod(_torch_xavier_uniform_seeded)
+    he_normal = staticmethod(_torch_he_normal_seeded)
+    SGD = staticmethod(_torch_sgd)
+    Adagrad = staticmethod(_torch_adagrad)
+    RMSprop = staticmethod(_torch_rmsprop)
+    Adam = staticmethod(_torch_adam)
+    l2_penalty = staticmethod(lambda weights, lam: _torch_l2(weights, lam)[0])
+    l2_penalty_grad = staticmethod(lambda weights, lam: _torch_l2(weights, lam)[1])
+    iterate_minibatches = staticmethod(_torch_minibatches)
+    train = _train_oracle(_torch_train_run, "torch", 0)           # the history
+    train_weights = _train_oracle(_torch_train_run, "torch", 1)   # the parameters afterwards
+
+
+class Keras:
+    init_uniform = staticmethod(_keras_init_uniform_seeded)
+    xavier_uniform = staticmethod(_keras_xavier_uniform_seeded)
+    he_normal = staticmethod(_keras_he_normal_seeded)
+    SGD = staticmethod(_keras_sgd)
+    Adagrad = staticmethod(_keras_adagrad)
+    RMSprop = staticmethod(_keras_rmsprop)
+    Adam = staticmethod(_keras_adam)
+    l2_penalty = staticmethod(lambda weights, lam: _keras_l2(weights, lam)[0])
+    l2_penalty_grad = staticmethod(lambda weights, lam: _keras_l2(weights, lam)[1])
+    iterate_minibatches = staticmethod(_keras_minibatches)
+    train = _train_oracle(_keras_train_run, "keras", 0)
+    train_weights = _train_oracle(_keras_train_run, "keras", 1)
