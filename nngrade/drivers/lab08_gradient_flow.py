@@ -48,10 +48,10 @@ def drive_fresh(ns, fn, *args, **kwargs):
             if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
                 raise InPlaceChange(f"`{fn}` changed {where} in place; functions must leave their "
                                     "arguments unchanged (the caller still needs them): compute new arrays")
-    for out_where, r in _arrays(result, "the result"):
+    for out_where, r in _arrays(result, "result"):
         for where, a in inputs:
             if np.shares_memory(r, a):
-                raise InPlaceChange(f"{out_where} is {where} itself (or a view of it): return a new "
-                                    f"array even when nothing is scaled (np.array({where.split('[')[0]}, "
-                                    "copy=True), or multiply by the scale, which makes a copy)")
+                raise InPlaceChange(f"`{fn}` returned {where} itself (or a view of it) as {out_where}: "
+                                    "return a new array even when nothing changes (np.array(..., copy=True), "
+                                    "or multiply by the scale, which makes a copy)")
     return result
