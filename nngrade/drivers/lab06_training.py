@@ -115,7 +115,7 @@ class GraderSGD:
 
     def __init__(self, params, lr, momentum=0.0):
         self.params, self.lr, self.momentum = params, lr, momentum
-        self.buffers = [None] * len(params)
+        self.velocity = {}      # parameter index -> its momentum buffer, after the first step
         self.steps = 0
 
     def step(self, grads):
@@ -130,8 +130,9 @@ class GraderSGD:
                                  f"shape {p.shape}: the gradients must come in the order of params "
                                  "[dW1, db1, dW2, db2, ...]")
             if self.momentum:
-                self.buffers[i] = g.copy() if self.buffers[i] is None else self.momentum * self.buffers[i] + g
-                g = self.buffers[i]
+                v = self.velocity.get(i)
+                self.velocity[i] = g.copy() if v is None else self.momentum * v + g
+                g = self.velocity[i]
             p -= self.lr * g
         self.steps += 1
 
