@@ -238,10 +238,10 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
             if problem is None and text is None:
                 continue
             if which != check.primary and check.differs:
-                notes.append(f"{feedback.ORACLE_NAMES[which]} differs here, and that costs nothing: "
+                notes.append(f"{check.oracle_name(which)} differs here, and that costs nothing: "
                              f"{check.differs}")
                 continue
-            oracle_name = feedback.ORACLE_NAMES[which]
+            oracle_name = check.oracle_name(which)
             if problem is not None:
                 lines = [head, f"  {problem.message}", "  input: " + feedback.describe_case(check.oracle(), case)]
                 if problem.kind in ("value", "nonfinite", "shape"):
@@ -253,7 +253,7 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
             else:
                 lines = [head, f"  {text}", "  input: " + feedback.describe_case(check.oracle(), case)]
             if which != check.primary:
-                lines.append(f"  (your result matches {feedback.ORACLE_NAMES[check.primary]} but not "
+                lines.append(f"  (your result matches {check.oracle_name(check.primary)} but not "
                              f"{oracle_name}; the two frameworks agree here)")
             return CheckResult(check, 0.0, "\n".join(lines), notes)
     return CheckResult(check, check.points, f"{head}: passed ({len(plan.cases(check))} inputs, "

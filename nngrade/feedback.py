@@ -7,7 +7,6 @@ import numpy as np
 
 from nngrade.wire import Opaque
 
-ORACLE_NAMES = {"torch": "PyTorch", "keras": "Keras"}
 
 
 def fmt(x, width=400) -> str:

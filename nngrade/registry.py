@@ -62,6 +62,7 @@ class Check:
     likely: tuple = ()
     compare: Callable | None = None   # (got, expected, case) -> problem text or None
     hidden: bool = False
+    names: dict | None = None       # how feedback names an oracle, e.g. {"torch": "scikit-learn"}
     lab: str = ""
 
     @property
@@ -70,6 +71,9 @@ class Check:
 
     def oracle(self, which: str | None = None):
         return getattr(self, which or self.primary)
+
+    def oracle_name(self, which: str) -> str:
+        return (self.names or {}).get(which, {"torch": "PyTorch", "keras": "Keras"}[which])
 
     @property
     def secondary(self) -> str:

@@ -558,7 +558,7 @@ def _stateless() -> list[Check]:
                 **common("auc")),
           Check("auc", "typical values (vs scikit-learn's exact AUC: shown)", 2,
                 lambda rng: _auc_cases(rng, crowd=True), keras=Keras.auc, torch=_exact_auc, primary="keras",
-                differs=exact, likely=al["likely"]),
+                differs=exact, likely=al["likely"], names={"torch": "scikit-learn"}),
           Check("auc", "scores of 0 and 1, one class only, scores at a threshold", 1, _auc_edge, **common("auc", **al)),
           Check("auc", "extra argument num_thresholds=5 and 50", 1,
                 lambda rng: _auc_cases(rng, 5, (12,)) + _auc_cases(rng, 50, (40,)), **common("auc", **al))]

@@ -303,7 +303,7 @@ CHECKS += [
     Check("layer_gradient_norms", "one layer, a batch of one, relu'(0) = 0", 1, _edge_cases, **_norm_common),
 ]
 
-_clip_common = dict(torch=Torch.clip_by_norm, keras=Keras.clip_by_norm, primary="keras",
+_clip_common = dict(torch=Torch.clip_by_norm, keras=Keras.clip_by_norm, primary="keras", names={"keras": "TensorFlow"},
                     differs=TORCH_CLIP_DIFFERS, driver=FRESH, likely=CLIP_LIKELY, rtol=1e-12, atol=1e-15)
 CHECKS += [
     Check("clip_by_norm", "types and shapes (a new float64 array shaped as g)", 1,
@@ -316,7 +316,7 @@ CHECKS += [
           stable=True, **_clip_common),
 ]
 
-_global_common = dict(torch=Torch.clip_by_global_norm, keras=Keras.clip_by_global_norm, primary="keras",
+_global_common = dict(torch=Torch.clip_by_global_norm, keras=Keras.clip_by_global_norm, primary="keras", names={"keras": "TensorFlow"},
                       differs=TORCH_CLIP_DIFFERS, driver=FRESH, likely=GLOBAL_LIKELY, rtol=1e-12, atol=1e-15)
 CHECKS += [
     Check("clip_by_global_norm", "types and structure (a list of new arrays, a float)", 1,
