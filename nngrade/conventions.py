@@ -107,12 +107,19 @@ def render() -> str:
 
 
 def write(path: Path, check=False) -> int:
-    text = render()
-    if check:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            print(f"{path} is stale: run `make conventions`")
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
+    from nngrade.docs import write_page
+    return write_page(path, render(), check, "make conventions")
+
+
+class LazyPieces(list):
+    """A module's CONVENTIONS, built on first use so that importing the module stays free:
+    `CONVENTIONS = LazyPieces(_conventions)`."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __iter__(self):
+        if not len(self):
+            self.extend(self._build())
+        return super().__iter__()

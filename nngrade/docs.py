@@ -43,14 +43,18 @@ def render() -> str:
     return "\n".join(out)
 
 
-def write_contract_page(path: Path, check=False) -> int:
-    text = render()
+def write_page(path: Path, text: str, check: bool, command: str) -> int:
+    """Write a generated page, or with `check` only say whether the committed one is stale."""
     if check:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            print(f"{path} is stale: run `make contract`")
+            print(f"{path} is stale: run `{command}`")
             return 1
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}")
     return 0
+
+
+def write_contract_page(path: Path, check=False) -> int:
+    return write_page(path, render(), check, "make contract")
