@@ -1,9 +1,6 @@
 """What a submission does in its worker cannot change a grade: it loses exactly the points of
 the functions concerned, and grading goes on (issue: foundation, integrity)."""
-import os
 import textwrap
-
-import pytest
 
 from conftest import grade_cells, solution_cells
 
@@ -116,13 +113,13 @@ def test_framework_use_earns_nothing_with_a_reason():
     assert "uses `torch`" in "\n".join(scores["sigmoid"][2])
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
-def test_a_fork_does_not_reach_the_grader():
+def test_a_fork_is_refused_and_costs_only_its_function():
     scores = grade_with("""
         import os
         import numpy as np
         def gaussian(z):
             pid = os.fork()
             return np.exp(-np.asarray(z, dtype=np.float64) ** 2)
-        """, functions={"gaussian"})
-    assert scores["gaussian"][0] == scores["gaussian"][1]
+        """, functions={"gaussian", "tanh"})
+    assert lost(scores) == {"gaussian"} and scores["gaussian"][0] == 0
+    assert "os.fork is not allowed" in "\n".join(scores["gaussian"][2])
