@@ -33,7 +33,7 @@ class WorkerClient:
         self.restarts = 0
 
     # -- process management -------------------------------------------------------------
-    def start(self):
+    def start(self, wait=True):
         self.scratch = tempfile.mkdtemp(prefix="nngrade-scratch-")
         if hasattr(os, "geteuid") and os.geteuid() == 0 and self.limits.drop_privileges:
             try:
@@ -55,7 +55,13 @@ class WorkerClient:
         os.close(to_worker_r)
         os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
-        self.dead = False
+        self.dead, self.pending = False, True
+        if wait:
+            self._finish_start()
+
+    def _finish_start(self):
+        """Wait for the worker's hello (the grader imports its oracles meanwhile)."""
+        self.pending = False
         try:
             hello = self._recv(self.limits.start_seconds)
         except (Timeout, wire.WireError) as e:
@@ -67,7 +73,11 @@ class WorkerClient:
             self.proc.wait()   # the launcher exits at once; the worker was detached from it
 
     def alive(self):
-        if self.proc is None or self.dead or not self.pid:
+        if self.proc is None or self.dead:
+            return False
+        if self.pending:
+            return True
+        if not self.pid:
             return False
         try:
             os.kill(self.pid, 0)
@@ -131,6 +141,8 @@ class WorkerClient:
     def request(self, req: dict, seconds: float, callback=None) -> dict:
         """Send one request; a timeout or a dead worker becomes a failed reply. While the
         worker runs it, it may ask `callback(name, args, kwargs)` for oracle values."""
+        if self.pending:
+            self._finish_start()
         if not self.alive():
             self.restart()
         deadline = time.monotonic() + seconds

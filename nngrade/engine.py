@@ -11,6 +11,7 @@ submission's labs.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -57,22 +58,38 @@ class Plan:
         self._cases: dict[int, list] = {}
         self._expected: dict[tuple, object] = {}
         self.oracle_seconds: dict[tuple, float] = {}
+        self._lock = threading.RLock()
 
     def cases(self, check: Check) -> list:
         key = id(check)
         if key not in self._cases:
-            self._cases[key] = list(check.cases(check.rng(self.seed)))
+            with self._lock:
+                if key not in self._cases:
+                    self._cases[key] = list(check.cases(check.rng(self.seed)))
         return self._cases[key]
 
     def expected(self, check: Check, i: int, which: str):
         key = (id(check), i, which)
-        if key not in self._expected:
-            oracle = check.oracle(which)
-            case = self.cases(check)[i]
-            start = time.perf_counter()
-            self._expected[key] = None if oracle is None else oracle(*case.args, **case.kwargs)
-            self.oracle_seconds[key] = time.perf_counter() - start
-        return self._expected[key]
+        if key in self._expected:
+            return self._expected[key]
+        with self._lock:      # the background thread may be computing the same answer
+            if key not in self._expected:
+                oracle = check.oracle(which)
+                case = self.cases(check)[i]
+                start = time.perf_counter()
+                self._expected[key] = None if oracle is None else oracle(*case.args, **case.kwargs)
+                self.oracle_seconds[key] = time.perf_counter() - start
+            return self._expected[key]
+
+    def precompute_in_background(self):
+        """Compute the oracles' answers in a thread while the worker starts and runs the
+        student's code; `expected` waits for (or computes) an answer not yet there."""
+        def run():
+            try:
+                self.precompute()
+            except Exception:   # the main thread computes it again and reports the error
+                pass
+        threading.Thread(target=run, daemon=True, name="oracles").start()
 
     def primary_only(self):
         """For quick student runs: only the deciding oracle. Where the frameworks agree the other
@@ -96,15 +113,16 @@ class Plan:
 class Student:
     """One submission's worker and the code loaded into it, one namespace per lab."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, wait=True):
         self.limits = limits
+        self.wait = wait
         self.client = WorkerClient(limits)
         self.good: dict[str, list] = {}       # namespace -> units that ran without error
         self.generation: dict[str, int] = {}  # namespace -> the worker (restart count) it lives in
         self.hung: set = set()                # (namespace, function) that ran past its time limit
 
     def __enter__(self):
-        self.client.start()
+        self.client.start(wait=self.wait)
         return self
 
     def __exit__(self, *exc):
@@ -320,7 +338,8 @@ def submission_hash(paths) -> str:
 def grade_submission(submission: Path, plan: Plan, limits: Limits) -> list[LabResult]:
     notebooks = load.find(Path(submission), plan.labs)
     out = []
-    with Student(limits) as student:
+    with Student(limits, wait=False) as student:
+        plan.precompute_in_background()
         for lab in plan.labs:
             out.append(grade_lab(student, plan, lab, notebooks[lab]))
     return out
