@@ -93,7 +93,7 @@ def write_gradebook(out: Path, rows: list[dict], labs: list[str]):
 def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None = None,
                 hidden=None, jobs: int | None = None, progress=True, limits: Limits | None = None) -> dict:
     seed = DEFAULT_CLASS_SEED if seed is None else seed
-    limits = limits or Limits()
+    limits = limits or Limits(zygote=True)
     out.mkdir(parents=True, exist_ok=True)
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
     plan = Plan(labs, seed, hidden)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,13 +22,65 @@ class Timeout(Exception):
     pass
 
 
+def worker_env(extra=None) -> dict:
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env.update(extra or {})
+    return env
+
+
+class Zygote:
+    """The process that forks the workers (POSIX): one per grader process, started on first use.
+    It imports NumPy, SciPy, matplotlib and scikit-learn once; each worker it forks starts with
+    them loaded. Where it cannot run, workers are started as fresh processes instead."""
+
+    _lock = threading.Lock()
+    _instance = None
+
+    def __init__(self):
+        import socket
+        mine, theirs = socket.socketpair()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nngrade.worker", "--zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=worker_env(), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        theirs.close()
+        self.sock = mine
+        self.replies = mine.makefile("rb")
+
+    @classmethod
+    def get(cls):
+        if not (hasattr(os, "fork") and hasattr(__import__("socket"), "send_fds")):
+            return None
+        with cls._lock:
+            if cls._instance is None or cls._instance.proc.poll() is not None:
+                try:
+                    cls._instance = Zygote()
+                except OSError:
+                    cls._instance = None
+            return cls._instance
+
+    def fork(self, rfd: int, wfd: int, scratch: str, limits: str) -> int:
+        import json
+        import socket
+        with self._lock:
+            socket.send_fds(self.sock, [json.dumps({"scratch": scratch, "limits": json.loads(limits)}).encode()],
+                            [rfd, wfd])
+            line = self.replies.readline()
+        if not line:
+            raise OSError("the zygote ended")
+        return int(json.loads(line)["pid"])
+
+
 class WorkerClient:
     """One worker process for one student; restarted after a timeout or a crash."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.proc = None
+        self.proc = None          # the launcher, when a worker is started without the zygote
         self.pid = None
+        self.started = False
         self.scratch = None
         self.notes: list[str] = []
         self.restarts = 0
@@ -42,20 +95,23 @@ class WorkerClient:
                 pass
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        env = dict(os.environ)
-        env.update(PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1", HOME=self.scratch,
-                   MPLBACKEND="Agg", PYTHONHASHSEED="0")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nngrade.worker", str(to_worker_r), str(from_worker_w),
-             self.limits.worker_json()],
-            pass_fds=(to_worker_r, from_worker_w), cwd=self.scratch, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+        zygote = Zygote.get() if self.limits.zygote else None
+        try:
+            if zygote is None:
+                raise OSError("no zygote")
+            self.pid = zygote.fork(to_worker_r, from_worker_w, self.scratch, self.limits.worker_json())
+        except OSError:
+            self.pid = None
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "nngrade.worker", str(to_worker_r), str(from_worker_w),
+                 self.limits.worker_json()],
+                pass_fds=(to_worker_r, from_worker_w), cwd=self.scratch, env=worker_env({"HOME": self.scratch}),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
         os.close(to_worker_r)
         os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
-        self.dead, self.pending = False, True
+        self.started, self.dead, self.pending = True, False, True
         if wait:
             self._finish_start()
 
@@ -69,11 +125,11 @@ class WorkerClient:
             raise RuntimeError(f"the worker process did not start: {type(e).__name__}") from None
         self.pid = hello["value"]["pid"]
         self.notes = hello["value"]["notes"]
-        if hasattr(os, "fork"):
+        if self.proc is not None and hasattr(os, "fork"):
             self.proc.wait()   # the launcher exits at once; the worker was detached from it
 
     def alive(self):
-        if self.proc is None or self.dead:
+        if not self.started or self.dead:
             return False
         if self.pending:
             return True
@@ -88,26 +144,26 @@ class WorkerClient:
         return True
 
     def kill(self):
-        if self.proc is None:
+        if not self.started:
             return
         killpg = getattr(os, "killpg", None)
-        for target in (self.proc.pid, self.pid):
+        for target in (self.proc.pid if self.proc else None, self.pid):
             if target and killpg:
                 try:
                     killpg(target, signal.SIGKILL)   # the worker and anything it started
                 except OSError:
                     pass
-        for target in (self.pid,):
-            if target:
-                try:
-                    os.kill(target, signal.SIGKILL)
-                except OSError:
-                    pass
-        try:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
         self.dead = True
         for fd in (self.wfd, self.rfd):
             try:
@@ -116,6 +172,7 @@ class WorkerClient:
                 pass
         self.proc = None
         self.pid = None
+        self.started = False
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None

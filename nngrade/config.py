@@ -22,6 +22,9 @@ class Limits:
                                "stopped by an at-fork hook either way)")
     output_chars: int = option(100_000, "characters a call may print before it fails")
     drop_privileges: bool = option(True, "when the grader runs as root, run the worker as nobody")
+    zygote: bool = option(False, "fork workers from a process that has NumPy, SciPy, matplotlib and "
+                                 "scikit-learn loaded (POSIX; grade-class turns it on: it pays off from the "
+                                 "second student); otherwise start each worker as a new process")
     slow_factor: float = option(10.0, "a note when a function is this many times slower than "
                                       "the oracle on the large input")
     speed_seconds: float = option(2.0, "wall time for the large-input call that only feeds that note")

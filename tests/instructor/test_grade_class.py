@@ -186,3 +186,15 @@ def test_same_submission_and_seed_give_the_same_score_ten_times(tmp_path):
         scores.add(sum(s for s, _, _ in by_fn.values()))
     assert len(scores) == 1
     assert scores.pop() < FULL
+
+
+def test_parallel_students_do_not_share_oracle_state(tmp_path):
+    """Keras metric objects are not thread-safe: students graded at once (and the stand-ins their
+    code calls) must still get exactly the oracle's answers."""
+    from nngrade.classroom import grade_class
+    subs = tmp_path / "subs"
+    for i in range(4):
+        (subs / f"s{i}").mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / "lab07_metrics.ipynb", subs / f"s{i}")
+    summary = grade_class(subs, ["lab07_metrics"], tmp_path / "out", seed=2026, progress=False, jobs=4)
+    assert summary["mean_per_lab"]["lab07_metrics"] == summary["max_per_lab"]["lab07_metrics"]
