@@ -268,7 +268,8 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
             if exp is None and which != check.primary:
                 continue
             if check.compare is not None:
-                text = check.compare(got, exp, case)
+                with ORACLE_LOCK:     # custom comparisons may call the oracles
+                    text = check.compare(got, exp, case)
                 problem = None
             else:
                 problem = compare(got, exp, check.rtol, check.atol, structure_only=check.structure_only)
@@ -286,7 +287,9 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
                     lines.append(f"  expected ({oracle_name}): {feedback.fmt(problem.expected)}")
                     lines.append(f"  got:{' ' * (len(oracle_name) + 9)}{feedback.fmt(problem.got)}")
                 lines += [f"  {d}" for d in problem.details]
-                for guess in diagnose(problem, case, check.likely):
+                with ORACLE_LOCK:     # known mistakes are computed with the oracles
+                    guesses = diagnose(problem, case, check.likely)
+                for guess in guesses:
                     lines.append(f"  likely mistake: {guess}")
             else:
                 lines = [head, f"  {text}", "  input: " + feedback.describe_case(check.oracle(), case)]

@@ -134,6 +134,39 @@ class Keras:
         return keras_vjp(lambda t: keras().activations.softmax(t, axis=axis), z, grad_out)
 
 
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows that are not a plain transformation
+    of an oracle's output, computed by the frameworks: torch.special for the normal CDF,
+    autograd for the wrong vector-Jacobian products of softmax (a function with softmax's
+    values whose backward pass carries the mistake, built with `detach`)."""
+
+    @staticmethod
+    def normal_cdf(z):
+        """Phi(z), the standard normal CDF (torch.special.ndtr): gelu' without its second term."""
+        return torch_value(lambda t: torch().special.ndtr(t), z)
+
+    @staticmethod
+    def softmax_backward_sum_over_all(z, grad_out, axis=-1):
+        """s * (g - sum(g * s)) with the sum over the WHOLE array instead of along `axis`.
+        y = s * exp(u - u.detach()), u = z - (the logsumexp of every row, summed): y has
+        softmax's values and dy_i / dz_j = s_i (delta_ij - s_j) for every i, j of the array."""
+        def fn(t):
+            T = torch()
+            u = t - T.logsumexp(t, dim=axis, keepdim=True).sum()
+            return T.softmax(t, dim=axis).detach() * T.exp(u - u.detach())
+        return torch_vjp(fn, z, grad_out)
+
+    @staticmethod
+    def softmax_backward_unweighted_sum(z, grad_out, axis=-1):
+        """s * (g - sum(g)) along `axis`: the sum of g alone, not of g * s. The vector-Jacobian
+        product of s * exp(z - z.detach()) - logsumexp(z) (d/dz_j of the logsumexp is s_j)."""
+        def fn(t):
+            T = torch()
+            return (T.softmax(t, dim=axis).detach() * T.exp(t - t.detach())
+                    - T.logsumexp(t, dim=axis, keepdim=True))
+        return torch_vjp(fn, z, grad_out)
+
+
 # -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
 def _z():
     import numpy as np

@@ -16,6 +16,10 @@ Graded signatures, float64 NumPy in and out:
   `with_function` driver, which passes the test function by name and returns x afterwards;
   `central_difference(test_function, x, h)` -> `(central differences of step h, x)`.
 - `relative_error(a, b)` -> `max |a - b| / max(1e-8, |a| + |b|)`.
+
+`central_difference` is the frameworks' own numerical Jacobian (torch.autograd.gradcheck,
+tf.test.compute_gradient). `Mistakes` computes known wrong results for the feedback with the
+same torch code, one thing changed.
 """
 from __future__ import annotations
 
@@ -47,8 +51,23 @@ def _torch_linear(W, b):
     return lin
 
 
-def _torch_mlp(params, hidden):
-    """The layers and a function computing the logits (no output activation)."""
+def _with_slope(z, value, slope):
+    """`value`'s values with d value / dz = `slope` elementwise (for known mistakes: a backward
+    pass through the wrong derivative)."""
+    return value.detach() + slope.detach() * (z - z.detach())
+
+
+def _derivative_at(act, a):
+    """act'(a), elementwise, by autograd at the point a (not at the net input that gave a)."""
+    a = a.detach().requires_grad_(True)
+    (g,) = torch().autograd.grad(act(a).sum(), a)
+    return g
+
+
+def _torch_mlp(params, hidden, variant=None):
+    """The layers and a function computing the logits (no output activation). `variant`
+    (Mistakes): "no_derivative" backpropagates through each hidden activation as if it were
+    the identity, "at_output" with the activation's derivative taken at its output g(z)."""
     layers = [_torch_linear(W, b) for W, b in params]
     act = _torch_act(hidden)
 
@@ -56,7 +75,12 @@ def _torch_mlp(params, hidden):
         for i, lin in enumerate(layers):
             x = lin(x)
             if i < len(layers) - 1:
-                x = act(x)
+                a = act(x)
+                if variant == "no_derivative":
+                    a = _with_slope(x, a, torch().ones_like(x))
+                elif variant == "at_output":
+                    a = _with_slope(x, a, _derivative_at(act, a))
+                x = a
         return x
     return layers, logits
 
@@ -80,11 +104,45 @@ TORCH_FUNCTIONS = {   # the torch twins of nngrade.drivers.TEST_FUNCTIONS
 }
 
 
-class Torch:
-    @staticmethod
-    def sigmoid_net_update(x, t, W1, b1, W2, b2, lr):
-        T = torch()
-        hidden, out = _torch_linear(W1, b1), _torch_linear(W2, b2)
+def _torch_loss_and_grads(X, Y, params, hidden, loss, variant=None):
+    layers, logits = _torch_mlp(params, hidden, variant)
+    out = logits(tensor(X))
+    if variant == "mse_over_rows" and loss == "mse":
+        value = torch().nn.functional.mse_loss(out, tensor(Y), reduction="sum") / out.shape[0]
+    else:
+        value = _torch_loss(loss, out, tensor(Y))
+    value.backward()
+    return float(value.detach()), [(numpy(lin.weight.grad).T.copy(), numpy(lin.bias.grad)) for lin in layers]
+
+
+def _torch_numerical_jacobian(f, x, h):
+    """torch.autograd.gradcheck's numerical Jacobian of the scalar f at x (central differences
+    of step h, one element at a time), shaped as x."""
+    import importlib
+    import warnings
+    torch()
+    gradcheck = importlib.import_module("torch.autograd.gradcheck")    # the module, not the function
+    xt = tensor(x, grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)     # "part of PyTorch's private API"
+        (jac,) = gradcheck.get_numerical_jacobian(lambda inputs: f(inputs[0]), (xt,), eps=h)
+    return numpy(jac).reshape(np.shape(x))
+
+
+NET_VARIANTS = (None, "updated_first", "no_derivative", "subtract", "at_output")
+
+
+def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
+    """One SGD step of the 2-layer sigmoid network on 0.5 * sum (t - o)^2. Variants (Mistakes):
+    "updated_first" backpropagates the output error through the output layer AFTER its step,
+    "no_derivative" through the hidden sigmoid as if it were the identity, "at_output" through
+    the output sigmoid with its derivative taken at the output o, "subtract" climbs
+    (SGD(maximize=True))."""
+    if variant not in NET_VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
+    T = torch()
+    hidden, out = _torch_linear(W1, b1), _torch_linear(W2, b2)
+    if variant is None:
         net = T.nn.Sequential(hidden, T.nn.Sigmoid(), out, T.nn.Sigmoid())
         opt = T.optim.SGD(net.parameters(), lr=float(lr))
         o = net(tensor(x).reshape(1, -1))[0]
@@ -92,7 +150,36 @@ class Torch:
         opt.zero_grad()
         loss.backward()
         opt.step()
-        return (numpy(hidden.weight).T.copy(), numpy(hidden.bias), numpy(out.weight).T.copy(), numpy(out.bias))
+    else:
+        xt = tensor(x).reshape(1, -1)
+        z1 = hidden(xt)
+        o1 = T.sigmoid(z1)
+        if variant == "no_derivative":
+            o1 = _with_slope(z1, o1, T.ones_like(z1))
+        z2 = out(o1)
+        o = T.sigmoid(z2)
+        if variant == "at_output":
+            o = _with_slope(z2, o, _derivative_at(T.sigmoid, o))
+        loss = 0.5 * ((tensor(t) - o[0]) ** 2).sum()
+        if variant == "updated_first":
+            (d_z2,) = T.autograd.grad(loss, z2, retain_graph=True)     # the output error terms
+            loss.backward()
+            T.optim.SGD(out.parameters(), lr=float(lr)).step()
+            hidden.zero_grad()
+            out(T.sigmoid(hidden(xt))).backward(d_z2)                   # through the moved W2
+            T.optim.SGD(hidden.parameters(), lr=float(lr)).step()
+        else:
+            opt = T.optim.SGD([*hidden.parameters(), *out.parameters()], lr=float(lr),
+                              maximize=variant == "subtract")
+            loss.backward()
+            opt.step()
+    return (numpy(hidden.weight).T.copy(), numpy(hidden.bias), numpy(out.weight).T.copy(), numpy(out.bias))
+
+
+class Torch:
+    @staticmethod
+    def sigmoid_net_update(x, t, W1, b1, W2, b2, lr):
+        return _torch_net_update(x, t, W1, b1, W2, b2, lr)
 
     @staticmethod
     def dense_forward(X, W, b):
@@ -115,10 +202,7 @@ class Torch:
 
     @staticmethod
     def mlp_loss_and_grads(X, Y, params, hidden="sigmoid", loss="mse"):
-        layers, logits = _torch_mlp(params, hidden)
-        value = _torch_loss(loss, logits(tensor(X)), tensor(Y))
-        value.backward()
-        return float(value.detach()), [(numpy(lin.weight.grad).T.copy(), numpy(lin.bias.grad)) for lin in layers]
+        return _torch_loss_and_grads(X, Y, params, hidden, loss)
 
     @staticmethod
     def numerical_gradient(test_function, x, h=1e-5):
@@ -127,16 +211,9 @@ class Torch:
 
     @staticmethod
     def central_difference(test_function, x, h=1e-5):
-        """(f(x + h e_i) - f(x - h e_i)) / 2h for every i, f evaluated by torch, and x."""
-        f, xt = TORCH_FUNCTIONS[test_function], tensor(x)
-        flat = xt.reshape(-1)
-        g = np.zeros(flat.shape[0])
-        with torch().no_grad():
-            for i in range(flat.shape[0]):
-                step = torch().zeros_like(flat)
-                step[i] = h
-                g[i] = float(f((flat + step).reshape(xt.shape)) - f((flat - step).reshape(xt.shape))) / (2 * h)
-        return g.reshape(np.shape(x)), np.array(x, dtype=np.float64)
+        """The central differences of step h, f evaluated by torch: the numerical Jacobian of
+        torch.autograd.gradcheck, and x."""
+        return _torch_numerical_jacobian(TORCH_FUNCTIONS[test_function], x, h), np.array(x, dtype=np.float64)
 
     @staticmethod
     def relative_error(a, b):
@@ -238,16 +315,44 @@ class Keras:
 
     @staticmethod
     def central_difference(test_function, x, h=1e-5):
-        f, x = KERAS_FUNCTIONS[test_function], np.asarray(x, dtype=np.float64)
-        g = np.zeros(x.size)
-        for i in range(x.size):
-            step = np.zeros(x.size)
-            step[i] = h
-            g[i] = float((f(_f64(x + step.reshape(x.shape))) - f(_f64(x - step.reshape(x.shape)))).numpy()) / (2 * h)
-        return g.reshape(x.shape), x.copy()
+        """The numerical Jacobian of tf.test.compute_gradient (central differences of step h)."""
+        x = np.asarray(x, dtype=np.float64)
+        _, (jac,) = tf().test.compute_gradient(KERAS_FUNCTIONS[test_function], [x], delta=h)
+        return np.array(jac, dtype=np.float64).reshape(x.shape), x.copy()
 
     @staticmethod
     def relative_error(a, b):
         ops = keras().ops
         a, b = _f64(a), _f64(b)
         return float(ops.max(ops.abs(a - b) / ops.maximum(_f64(1e-8), ops.abs(a) + ops.abs(b))).numpy())
+
+
+# --- known mistakes ------------------------------------------------------------------------
+
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows, by the frameworks: the oracles' own
+    torch code with one thing changed (autograd through a wrong derivative, an optimizer step
+    taken too early, SGD(maximize=True), a sum where a mean belongs), and one-sided
+    differences from torch's numerical Jacobian."""
+
+    @staticmethod
+    def sigmoid_net_update(x, t, W1, b1, W2, b2, lr, variant):
+        return _torch_net_update(x, t, W1, b1, W2, b2, lr, variant)
+
+    @staticmethod
+    def mlp_loss_and_grads(X, Y, params, hidden="sigmoid", loss="mse", variant=None):
+        """variant: "no_derivative", "at_output" (see _torch_mlp), "mse_over_rows" (MSE summed
+        and divided by the N rows, not the N * K elements)."""
+        return _torch_loss_and_grads(X, Y, params, hidden, loss, variant)
+
+    @staticmethod
+    def one_sided_difference(test_function, x, h=1e-5):
+        """(f(x + h e_i) - f(x)) / h for every i: the central difference of step h / 2 at
+        x + (h / 2) e_i, from torch's numerical Jacobian there."""
+        f, x = TORCH_FUNCTIONS[test_function], np.asarray(x, dtype=np.float64)
+        out = np.zeros(x.size)
+        for i in range(x.size):
+            mid = x.copy().reshape(-1)
+            mid[i] += h / 2
+            out[i] = _torch_numerical_jacobian(f, mid.reshape(x.shape), h / 2).reshape(-1)[i]
+        return out.reshape(x.shape)

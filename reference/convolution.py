@@ -18,6 +18,8 @@ configuration and reused (a Keras call costs milliseconds; building a layer cost
 Ties in max pooling: both frameworks send a window's gradient to its FIRST maximum in
 row-major order (measured on thousands of tied windows, overlapping windows included, and in
 the lab's tests), which is the contract; so both oracles decide, no construction needed.
+
+`Mistakes` computes known wrong results for the feedback with the frameworks (see there).
 """
 from __future__ import annotations
 
@@ -140,3 +142,76 @@ class Keras:
     conv2d_backward = staticmethod(keras_conv2d_backward)
     maxpool2d_forward = staticmethod(keras_maxpool2d_forward)
     maxpool2d_backward = staticmethod(keras_maxpool2d_backward)
+
+
+# ---------------------------------------------------------------- known mistakes
+
+def _pool_out(n, pool, stride):
+    return (n - pool) // stride + 1
+
+
+def _windows(x, pool, stride):
+    """The pooling windows of an NCHW tensor, (N, C, pool * pool, L), each in row-major order,
+    by F.unfold (whose backward, fold, sums what overlapping windows send back)."""
+    N, C = x.shape[:2]
+    return torch().nn.functional.unfold(x, pool, stride=stride).reshape(N, C, pool * pool, -1)
+
+
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows, by the frameworks: F.avg_pool2d;
+    autograd through F.unfold windows whose backward treats ties otherwise (torch.amax shares
+    a tie's gradient evenly; a mask of every maximum gives each its full share); the oracle on
+    the input rotated by 180 degrees (its first maximum is the original's last); and
+    F.max_pool2d's own argmax indices with the last window that picks a position winning."""
+
+    @staticmethod
+    def avgpool2d_forward(X, pool=2, stride=2):
+        with torch().no_grad():
+            return numpy(_nhwc(torch().nn.functional.avg_pool2d(_nchw(tensor(X)), pool, stride)))
+
+    @staticmethod
+    def maxpool2d_backward_ties(dOut, X, pool=2, stride=2, rule="all"):
+        """rule "all": every maximum of a window gets the window's gradient; "split": they
+        share it equally (torch.amax's backward)."""
+        T = torch()
+        x = tensor(X, grad=True)
+        N, H, W, C = np.shape(X)
+        win = _windows(_nchw(x), pool, stride)
+        if rule == "split":
+            y = win.amax(dim=2)
+        else:
+            top = (win == win.amax(dim=2, keepdim=True)).detach()
+            y = (win * top).sum(dim=2)          # d/dx = 1 at every maximum (its value is not the max)
+        y = _nhwc(y.reshape(N, C, _pool_out(H, pool, stride), _pool_out(W, pool, stride)))
+        (dx,) = T.autograd.grad(y, x, grad_outputs=tensor(dOut))
+        return numpy(dx)
+
+    @staticmethod
+    def maxpool2d_backward_last_max(dOut, X, pool=2, stride=2):
+        """The gradient to each window's LAST maximum in row-major order: the oracle on the
+        covered part of X rotated by 180 degrees (window (i, j) becomes (Ho-1-i, Wo-1-j) and its
+        row-major order reverses), rotated back."""
+        X, dOut = np.asarray(X, dtype=np.float64), np.asarray(dOut, dtype=np.float64)
+        N, H, W, C = X.shape
+        hc = (_pool_out(H, pool, stride) - 1) * stride + pool
+        wc = (_pool_out(W, pool, stride) - 1) * stride + pool
+        rotated = Torch.maxpool2d_backward(dOut[:, ::-1, ::-1].copy(), X[:, :hc, :wc][:, ::-1, ::-1].copy(), pool, stride)
+        dX = np.zeros_like(X)
+        dX[:, :hc, :wc] = rotated[:, ::-1, ::-1]
+        return dX
+
+    @staticmethod
+    def maxpool2d_backward_overwrite(dOut, X, pool=2, stride=2):
+        """Each input gets the gradient of the LAST window (row-major over the output) whose
+        first maximum it is, not the sum over those windows: F.max_pool2d's argmax indices,
+        the last window per position by scatter_reduce(amax), then a gather."""
+        T = torch()
+        N, H, W, C = np.shape(X)
+        with T.no_grad():
+            _, idx = T.nn.functional.max_pool2d(_nchw(tensor(X)), pool, stride, return_indices=True)
+            idx = idx.reshape(N, C, -1)
+            order = T.arange(idx.shape[-1]).expand(N, C, -1)
+            last = T.full((N, C, H * W), -1, dtype=T.int64).scatter_reduce(2, idx, order, reduce="amax")
+            d = _nchw(tensor(dOut)).reshape(N, C, -1)
+            dx = T.where(last >= 0, T.gather(d, 2, last.clamp(min=0)), T.zeros((), dtype=d.dtype))
+            return numpy(_nhwc(dx.reshape(N, C, H, W)))

@@ -7,7 +7,9 @@ Keras: the neuron is a `Dense(1, activation="sigmoid")` layer whose kernel is [[
 [b]; L is 0.5 x `MeanSquaredError(reduction="sum")`; derivatives by `tf.GradientTape`; the
 trajectory by `keras.optimizers.SGD(learning_rate=eta)` applied in a compiled loop.
 Keras stores the learning rate in float32: eta = 1.0, 0.5, 0.25, 2.0 are exact, 0.1 is not
-(the checks use dyadic rates).
+(the checks use dyadic rates). `error_surface` maps the error over the grid (torch.func.vmap,
+keras.ops.vectorized_map). `Mistakes` replays known wrong versions of the descent with
+torch.optim, for the feedback.
 """
 from __future__ import annotations
 
@@ -55,27 +57,57 @@ class Torch:
 
     @staticmethod
     def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-        t = torch()
-        w, b = tensor(float(w0), grad=True), tensor(float(b0), grad=True)
-        opt = t.optim.SGD([w, b], lr=float(eta))
-        Xt, Yt = tensor(X), tensor(Y)
-        rows = np.empty((int(epochs) + 1, 3))
-        for epoch in range(int(epochs) + 1):
-            opt.zero_grad()
-            loss = _torch_error(w, b, Xt, Yt)
-            rows[epoch] = (w.item(), b.item(), loss.item())
-            if epoch < epochs:
-                loss.backward()
-                opt.step()
-        return rows
+        return _torch_descent(X, Y, w0, b0, eta, epochs)
 
     @staticmethod
     def error_surface(X, Y, ws, bs):
+        """The error at every grid point: `error` mapped over the (w, b) grid by torch.func.vmap."""
         t = torch()
+        from torch.func import vmap
+        Xt, Yt = tensor(X), tensor(Y)
         with t.no_grad():
             W, B = t.meshgrid(tensor(ws), tensor(bs), indexing="xy")      # both (len(bs), len(ws))
-            F = t.sigmoid(W[..., None] * tensor(X) + B[..., None])        # (len(bs), len(ws), N)
-            return numpy(0.5 * ((F - tensor(Y)) ** 2).sum(dim=-1))
+            return numpy(vmap(vmap(lambda w, b: _torch_error(w, b, Xt, Yt)))(W, B))
+
+
+# Known wrong versions of the descent, for the checks' `likely` rows: the same torch.optim loop
+# with one thing changed. "b_after_w": two optimizers, b's gradient taken after w's step;
+# "mean": the step on the mean of the points' errors (its gradient is the sum's / N);
+# "ascent": SGD(maximize=True).
+VARIANTS = (None, "b_after_w", "mean", "ascent")
+
+
+def _torch_descent(X, Y, w0, b0, eta, epochs, variant=None):
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
+    t = torch()
+    w, b = tensor(float(w0), grad=True), tensor(float(b0), grad=True)
+    if variant == "b_after_w":
+        opts = [t.optim.SGD([w], lr=float(eta)), t.optim.SGD([b], lr=float(eta))]
+    else:
+        opts = [t.optim.SGD([w, b], lr=float(eta), maximize=variant == "ascent")]
+    Xt, Yt = tensor(X), tensor(Y)
+    rows = np.empty((int(epochs) + 1, 3))
+    for epoch in range(int(epochs) + 1):
+        opts[0].zero_grad()
+        loss = _torch_error(w, b, Xt, Yt)
+        rows[epoch] = (w.item(), b.item(), loss.item())
+        if epoch < epochs:
+            (loss / len(Xt) if variant == "mean" else loss).backward()
+            opts[0].step()
+            if variant == "b_after_w":           # b's gradient at the new w
+                opts[1].zero_grad()
+                _torch_error(w, b, Xt, Yt).backward()
+                opts[1].step()
+    return rows
+
+
+class Mistakes:
+    """Known wrong trajectories of `gradient_descent` (see VARIANTS), by torch.optim."""
+
+    @staticmethod
+    def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000, variant=None):
+        return _torch_descent(X, Y, w0, b0, eta, epochs, variant)
 
 
 # --------------------------------------------------------------------------------- Keras
@@ -144,6 +176,24 @@ def _keras_descent():
     return _KerasDescent()
 
 
+@lru_cache(maxsize=None)
+def _keras_surface():
+    """One traced function for every grid (vectorized_map traces; a fixed signature traces once)."""
+    K, _tf = keras(), tf()
+    ops, loss = K.ops, K.losses.MeanSquaredError(reduction="sum")
+    vec = _tf.TensorSpec([None], _tf.float64)
+
+    @_tf.function(input_signature=[vec, vec, vec, vec])
+    def surface(X, Y, ws, bs):
+        Xc, Yc = ops.reshape(X, (-1, 1)), ops.reshape(Y, (-1, 1))
+        W, B = ops.meshgrid(ws, bs, indexing="xy")
+        points = ops.stack([ops.reshape(W, (-1,)), ops.reshape(B, (-1,))], axis=1)
+        errors = ops.vectorized_map(lambda wb: 0.5 * loss(Yc, K.activations.sigmoid(wb[0] * Xc + wb[1])), points)
+        return ops.reshape(errors, ops.shape(W))
+
+    return surface
+
+
 class Keras:
     @staticmethod
     def f(w, b, x):
@@ -162,7 +212,7 @@ class Keras:
 
     @staticmethod
     def error_surface(X, Y, ws, bs):
-        ops = keras().ops
-        W, B = ops.meshgrid(np.asarray(ws, dtype=np.float64), np.asarray(bs, dtype=np.float64), indexing="xy")
-        F = keras().activations.sigmoid(W[..., None] * np.asarray(X, dtype=np.float64) + B[..., None])
-        return np.array(0.5 * ops.sum(ops.square(F - np.asarray(Y, dtype=np.float64)), axis=-1), dtype=np.float64)
+        """The error (sigmoid, then 0.5 x MeanSquaredError(reduction="sum") on columns) at
+        every grid point, mapped over the grid by keras.ops.vectorized_map."""
+        f64 = lambda a: np.asarray(a, dtype=np.float64).reshape(-1)  # noqa: E731
+        return np.array(_keras_surface()(f64(X), f64(Y), f64(ws), f64(bs)).numpy(), dtype=np.float64)

@@ -35,10 +35,35 @@ def _check_hidden(hidden):
 
 # ---------------------------------------------------------------- PyTorch
 
-def _torch_network(params, hidden):
+def _activation_module(hidden, backward=None):
+    """The activation as a module; `backward` (Mistakes) replaces the factor its backward pass
+    multiplies by: "activation" (g(z) itself), "none" (1), "relu_ge" (relu' with 1 at z = 0)."""
+    nn = torch().nn
+    act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[hidden]()
+    if backward is None:
+        return act
+
+    class WrongBackward(nn.Module):
+        def forward(self, z):
+            a = act(z)
+            if backward == "activation":
+                slope = a
+            elif backward == "none":
+                slope = torch().ones_like(z)
+            else:                       # "relu_ge": autograd's relu', and 1 where z = 0
+                zz = z.detach().requires_grad_(True)
+                (slope,) = torch().autograd.grad(act(zz).sum(), zz)
+                slope = torch().where(z == 0, torch().ones_like(z), slope)
+            # the values of g(z), with d/dz = slope
+            return a.detach() + slope.detach() * (z - z.detach())
+
+    return WrongBackward()
+
+
+def _torch_network(params, hidden, backward=None):
     """torch.nn.Sequential of Linear layers holding the given weights (weight = W.T)."""
     nn = torch().nn
-    act = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[hidden]
+    act = lambda: _activation_module(hidden, backward)  # noqa: E731
     layers, linears = [], []
     for i, (W, b) in enumerate(params):
         W = np.asarray(W, dtype=np.float64)
@@ -54,11 +79,16 @@ def _torch_network(params, hidden):
 
 
 def torch_layer_gradient_norms(X, Y, params, hidden="sigmoid"):
+    return _torch_norms(X, Y, params, hidden)
+
+
+def _torch_norms(X, Y, params, hidden, backward=None, of="weight"):
     _check_hidden(hidden)
-    model, linears = _torch_network(params, hidden)
+    model, linears = _torch_network(params, hidden, backward)
     loss = torch().nn.functional.mse_loss(model(tensor(X)), tensor(Y))   # mean over N*K
-    grads = torch().autograd.grad(loss, [lin.weight for lin in linears])
-    return np.array([float(torch().linalg.matrix_norm(g)) for g in grads], dtype=np.float64)
+    grads = torch().autograd.grad(loss, [getattr(lin, of) for lin in linears])
+    return np.array([float(torch().linalg.matrix_norm(g) if g.ndim == 2 else torch().linalg.vector_norm(g))
+                     for g in grads], dtype=np.float64)
 
 
 def torch_clip_by_norm(g, max_norm):
@@ -133,3 +163,40 @@ class Keras:
     layer_gradient_norms = staticmethod(keras_layer_gradient_norms)
     clip_by_norm = staticmethod(keras_clip_by_norm)
     clip_by_global_norm = staticmethod(keras_clip_by_global_norm)
+
+
+# ---------------------------------------------------------------- known mistakes
+
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows, by the frameworks: autograd through
+    a hidden activation whose backward pass multiplies by the wrong factor, the norms of the
+    bias gradients, and TensorFlow's clipping fed another norm (`use_norm`) or a gradient
+    scaled by a power of two (exact) so that it always gets rescaled."""
+
+    @staticmethod
+    def layer_gradient_norms(X, Y, params, hidden="sigmoid", backward=None, of="weight"):
+        """backward: "activation", "none" or "relu_ge" (see _activation_module); of: "weight" or
+        "bias" (the norms of the bias gradients)."""
+        return _torch_norms(X, Y, params, hidden, backward, of)
+
+    @staticmethod
+    def global_norm(grads):
+        """tf.linalg.global_norm: sqrt of the sum of every squared element of every array."""
+        _tf = tf()
+        return float(_tf.linalg.global_norm([_tf.constant(np.asarray(g, dtype=np.float64)) for g in grads]))
+
+    @staticmethod
+    def clip_by_global_norm_using(grads, max_norm, use_norm):
+        """tf.clip_by_global_norm with the norm given (use_norm): every array times
+        max_norm / max(use_norm, max_norm)."""
+        _tf = tf()
+        clipped, _ = _tf.clip_by_global_norm([_tf.constant(np.asarray(g, dtype=np.float64)) for g in grads],
+                                             max_norm, use_norm=_tf.constant(float(use_norm), dtype=_tf.float64))
+        return [np.array(c.numpy(), dtype=np.float64) for c in clipped]
+
+    @staticmethod
+    def rescale_to_norm(grads, max_norm):
+        """Every array times max_norm / global_norm, also when the norm is below max_norm:
+        tf.clip_by_global_norm of the gradients times 2^60 (exact), whose norm is far above."""
+        return Mistakes.clip_by_global_norm_using([np.asarray(g, dtype=np.float64) * 2.0 ** 60 for g in grads],
+                                                  max_norm, Mistakes.global_norm(grads) * 2.0 ** 60)

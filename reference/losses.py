@@ -6,10 +6,11 @@ over the rows, after summing over the classes on the last axis, for the categori
 losses and KL). Every `<name>_grad(y_true, y_pred)` is d loss / d y_pred, with y_pred's
 shape, float64.
 
-PyTorch: `torch.nn.functional` where a built-in computes the contract's formula, the
-formula itself in torch ops where none does (clipped cross-entropies: `F.binary_cross_entropy`
-clamps each log at -100 instead of clipping p, which is not the contract), and autograd for
-every gradient. `torch.clamp` passes the gradient for lo <= x <= hi and stops it outside,
+PyTorch: `torch.nn.functional` where a built-in computes the contract's formula (the binary
+cross-entropy is `F.binary_cross_entropy` on `torch.clamp(p, eps, 1 - eps)`: its own clamp of
+each log at -100 never acts on clipped p), the formula itself in torch ops where none does
+(categorical cross-entropy on probabilities without renormalising, msle, hinge), and autograd
+for every gradient. `torch.clamp` passes the gradient for lo <= x <= hi and stops it outside,
 which is the contract's `clip`.
 
 Keras: the function forms of `keras.losses` (they keep float64), averaged over what is left
@@ -35,24 +36,27 @@ def _F():
     return torch().nn.functional
 
 
-def _torch_losses():
+def _torch_losses(clamp=None):
+    """The losses in torch; `clamp` replaces torch.clamp (Mistakes: a clip that passes the
+    gradient everywhere)."""
     t, F = torch(), _F()
+    clamp = clamp or t.clamp
 
     def bce(y, p, eps=EPS):
-        pc = t.clamp(p, eps, 1.0 - eps)
-        return -(y * t.log(pc) + (1.0 - y) * t.log(1.0 - pc)).mean()
+        # F.binary_cross_entropy clamps each log at -100, which never acts on p in [eps, 1 - eps]
+        return F.binary_cross_entropy(clamp(p, eps, 1.0 - eps), y)
 
     def cce(y, p, eps=EPS):
-        pc = t.clamp(p, eps, 1.0 - eps)
+        pc = clamp(p, eps, 1.0 - eps)
         return -(y * t.log(pc)).sum(dim=-1).mean()
 
     def kl(y, p, eps=EPS):
         # F.kl_div takes the LOG of the prediction as its first argument (and the target
         # second); 'batchmean' sums over the classes and divides by the batch size.
-        return F.kl_div(t.log(t.clamp(p, eps, 1.0)), t.clamp(y, eps, 1.0), reduction="batchmean")
+        return F.kl_div(t.log(clamp(p, eps, 1.0)), clamp(y, eps, 1.0), reduction="batchmean")
 
     def msle(y, p, eps=EPS):
-        return ((t.log(t.clamp(p, min=eps) + 1.0) - t.log(t.clamp(y, min=eps) + 1.0)) ** 2).mean()
+        return ((t.log(clamp(p, min=eps) + 1.0) - t.log(clamp(y, min=eps) + 1.0)) ** 2).mean()
 
     return {
         "mse": lambda y, p: F.mse_loss(p, y),
@@ -70,25 +74,27 @@ def _torch_losses():
     }
 
 
-def _torch_sparse(idx, p, eps=EPS):
-    pc = torch().clamp(p, eps, 1.0 - eps)
+def _torch_sparse(idx, p, eps=EPS, clamp=None):
+    pc = (clamp or torch().clamp)(p, eps, 1.0 - eps)
     return _F().nll_loss(torch().log(pc), idx)
 
 
-def _torch_value(name, y_true, y_pred, **kw):
+def _torch_fn(name, y_true, clamp=None):
+    """(the target as a tensor, the loss function)."""
     if name == "sparse_categorical_crossentropy":
-        y, fn = torch().tensor(np.asarray(y_true, dtype=np.int64)), _torch_sparse
-    else:
-        y, fn = tensor(y_true), _torch_losses()[name]
+        return (torch().tensor(np.asarray(y_true, dtype=np.int64)),
+                lambda y, p, **kw: _torch_sparse(y, p, clamp=clamp, **kw))
+    return tensor(y_true), _torch_losses(clamp)[name]
+
+
+def _torch_value(name, y_true, y_pred, **kw):
+    y, fn = _torch_fn(name, y_true)
     with torch().no_grad():
         return float(fn(y, tensor(y_pred), **kw))
 
 
-def _torch_grad(name, y_true, y_pred, **kw):
-    if name == "sparse_categorical_crossentropy":
-        y, fn = torch().tensor(np.asarray(y_true, dtype=np.int64)), _torch_sparse
-    else:
-        y, fn = tensor(y_true), _torch_losses()[name]
+def _torch_grad(name, y_true, y_pred, clamp=None, **kw):
+    y, fn = _torch_fn(name, y_true, clamp)
     p = tensor(y_pred, grad=True)
     (g,) = torch().autograd.grad(fn(y, p, **kw), p)
     return numpy(g)
@@ -201,6 +207,57 @@ for _name in NAMES:
                    lambda n, y, p, **kw: _keras_call(n, y, p, True, **kw))
     setattr(Keras, _name, _v)
     setattr(Keras, _name + "_grad", _g)
+
+
+# ---------------------------------------------------------------- known mistakes
+def _clamp_passing_gradient(x, min=None, max=None):
+    """torch.clamp's values with the gradient of the identity (straight through)."""
+    return x + (torch().clamp(x, min, max) - x).detach()
+
+
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows that are not a transformation of an
+    oracle's output, computed by the frameworks: autograd of the oracle's own loss with a
+    clip that passes the gradient everywhere, and torch built-ins that compute something
+    the contract does not ask for (F.binary_cross_entropy's log clamped at -100, F.kl_div on
+    an unclipped target, F.huber_loss per element)."""
+
+    @staticmethod
+    def grad_through_clip(name, y_true, y_pred, **kw):
+        """d loss / d y_pred when the clip (or max(., eps)) is differentiated as if it were
+        not there: the oracle's loss, autograd, with a straight-through clamp."""
+        return _torch_grad(name, y_true, y_pred, clamp=_clamp_passing_gradient, **kw)
+
+    @staticmethod
+    def torch_binary_cross_entropy(y_true, y_pred):
+        """PyTorch's F.binary_cross_entropy: each log clamped at -100, p not clipped."""
+        with torch().no_grad():
+            return float(_F().binary_cross_entropy(tensor(y_pred), tensor(y_true)))
+
+    @staticmethod
+    def huber_elements(y_true, y_pred, delta=1.0):
+        """The Huber loss of every element (F.huber_loss, reduction='none')."""
+        with torch().no_grad():
+            return numpy(_F().huber_loss(tensor(y_pred), tensor(y_true), reduction="none", delta=delta))
+
+    @staticmethod
+    def kl_div_unclipped_target(y_true, y_pred, eps=EPS):
+        """F.kl_div with p clipped to [eps, 1] but y_true as given (its 0 log 0 terms are 0)."""
+        t = torch()
+        with t.no_grad():
+            return float(_F().kl_div(t.log(t.clamp(tensor(y_pred), eps, 1.0)), tensor(y_true),
+                                     reduction="batchmean"))
+
+    @staticmethod
+    def kl_swapped_grad(y_true, y_pred, eps=EPS):
+        """d/dp of KL(p || y) = sum p_c log(p_c / y_c) / N (the arguments swapped), both clipped
+        to [eps, 1] by a clip that passes the gradient: autograd of F.kl_div in its target."""
+        t = torch()
+        p = tensor(y_pred, grad=True)
+        loss = _F().kl_div(t.log(_clamp_passing_gradient(tensor(y_true), eps, 1.0)),
+                           _clamp_passing_gradient(p, eps, 1.0), reduction="batchmean")
+        (g,) = t.autograd.grad(loss, p)
+        return numpy(g)
 
 
 # ---------------------------------------------------------------- docs/conventions.md

@@ -17,6 +17,11 @@ The perceptron rule is replayed in both frameworks from the same zeros:
 `gate_params` and `xor_network` are graded on the truth table: their oracles return the
 gate's truth table (by the frameworks' logical ops), and the grader's own forward pass
 (`perceptron_forward`, `xor_forward`) runs on the weights the student returns.
+
+`Mistakes` holds known wrong versions of the rule for the feedback (a step firing at z > 0,
+the bias updated without lr, a whole epoch predicted with the weights of its start): the
+PyTorch replay with one thing changed (a heaviside value, an SGD parameter group, when the
+predictions are made), never a hand-written rule.
 """
 from __future__ import annotations
 
@@ -86,20 +91,37 @@ def _ints(a) -> np.ndarray:
 
 # --------------------------------------------------------------------- the perceptron rule
 
+# Known wrong versions of the rule (the checks' `likely` rows), replayed by the same PyTorch
+# loop with one thing changed: "fires_above_zero" predicts with heaviside(z, 0) (a row with
+# z = 0 gives 0), "bias_without_lr" gives the bias its own SGD parameter group with lr = 1,
+# "epoch_predictions" predicts every row of an epoch with the weights of the epoch's start.
+VARIANTS = (None, "fires_above_zero", "bias_without_lr", "epoch_predictions")
+
+
 @lru_cache(maxsize=64)
-def _torch_replay(xb, shape, yb, lr, epochs):
+def _torch_replay(xb, shape, yb, lr, epochs, variant=None):
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
     t = torch()
     X = np.frombuffer(xb, dtype=np.float64).reshape(shape)
     y = np.frombuffer(yb, dtype=np.float64)
     layer = _torch_linear(np.zeros(shape[1]), 0.0)
-    opt = t.optim.SGD(layer.parameters(), lr=lr)
+    if variant == "bias_without_lr":
+        opt = t.optim.SGD([{"params": [layer.weight]}, {"params": [layer.bias], "lr": 1.0}], lr=lr)
+    else:
+        opt = t.optim.SGD(layer.parameters(), lr=lr)
+    step = (lambda z: t.heaviside(z, t.zeros((), dtype=z.dtype))) if variant == "fires_above_zero" else _torch_step
     Xt, yt = tensor(X), tensor(y)
     snapshots = []
     for _ in range(epochs):
         mistakes = 0
+        if variant == "epoch_predictions":
+            with t.no_grad():
+                epoch_yhat = step(layer(Xt)[:, 0])
         for i in range(shape[0]):
             z = layer(Xt[i:i + 1])[0, 0]
-            err = yt[i] - _torch_step(z.detach())
+            yhat = epoch_yhat[i] if variant == "epoch_predictions" else step(z.detach())
+            err = yt[i] - yhat
             mistakes += int(err.item() != 0)
             opt.zero_grad()
             (-(err * z)).backward()          # the perceptron criterion; its SGD step is the rule
@@ -132,25 +154,26 @@ def _keras_replay(xb, shape, yb, lr, epochs):
     return tuple(snapshots)
 
 
-def _replay(which, X, y, lr, epochs):
+def _replay(which, X, y, lr, epochs, variant=None):
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
-    fn = _torch_replay if which == "torch" else _keras_replay
-    return fn(X.tobytes(), X.shape, y.tobytes(), float(lr), int(epochs))
+    if which == "torch":
+        return _torch_replay(X.tobytes(), X.shape, y.tobytes(), float(lr), int(epochs), variant)
+    return _keras_replay(X.tobytes(), X.shape, y.tobytes(), float(lr), int(epochs))
 
 
-def _fit_final(which, X, y, lr=1.0, epochs=100):
-    snaps = _replay(which, X, y, lr, epochs)
+def _fit_final(which, X, y, lr=1.0, epochs=100, variant=None):
+    snaps = _replay(which, X, y, lr, epochs, variant)
     if not snaps:
         return np.zeros(np.shape(X)[1]), 0.0
     w, b = snaps[-1]
     return np.array(w), b
 
 
-def _fit_by_epoch(which, X, y, lr, max_epochs):
+def _fit_by_epoch(which, X, y, lr, max_epochs, variant=None):
     """[(w, b) after k epochs for k = 1..max_epochs]: after the first epoch without a mistake
     the rule stops, so every later k gives the same weights."""
-    snaps = _replay(which, X, y, lr, max_epochs)
+    snaps = _replay(which, X, y, lr, max_epochs, variant)
     return [(np.array(snaps[min(k, len(snaps)) - 1][0]), snaps[min(k, len(snaps)) - 1][1])
             for k in range(1, max_epochs + 1)]
 
@@ -256,3 +279,38 @@ class Keras:
     @staticmethod
     def sigmoid_neuron(X, w, b):
         return _keras_unit(X, w, b, "sigmoid")[:, 0]
+
+
+# ---------------------------------------------------------------- helpers of the checks
+
+def net_input(X, w, b):
+    """z = the pre-activation of a layer holding w (n,) or (n, k) and b, by torch.nn.Linear:
+    (N,) for a single unit, (N, k) for a layer (the checks look for rows with z = 0)."""
+    with torch().no_grad():
+        z = numpy(_torch_linear(w, b)(tensor(X)))
+    return z[:, 0] if np.ndim(w) == 1 else z
+
+
+def step_layer(X, W, b):
+    """A layer of step units, heaviside(z, 1) for every unit: (N, k) float64 of 0 and 1."""
+    return _torch_unit(X, W, b, _torch_step)
+
+
+def epochs_run(X, y, cap):
+    """How many epochs the rule (lr = 1, PyTorch replay) runs on (X, y) before its first
+    epoch without a mistake, or cap + 1 when that does not happen within cap epochs."""
+    return min(len(_replay("torch", X, y, 1.0, cap + 1)), cap + 1)
+
+
+class Mistakes:
+    """Known wrong versions of `perceptron_fit` for the checks' `likely` rows, replayed by the
+    PyTorch oracle's own loop with one change (see VARIANTS above); same signatures as the
+    oracles, plus the variant."""
+
+    @staticmethod
+    def perceptron_fit(X, y, lr=1.0, epochs=100, variant=None):
+        return _fit_final("torch", X, y, lr, epochs, variant)
+
+    @staticmethod
+    def perceptron_fit_by_epoch(X, y, lr, max_epochs, variant=None):
+        return _fit_by_epoch("torch", X, y, lr, max_epochs, variant)

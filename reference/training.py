@@ -12,9 +12,11 @@ Float64 NumPy in and out; each framework is imported on first use (`reference._f
 - Optimizers: `torch.optim.X` and `keras.optimizers.X` on float64 variables, fed the same
   gradients, with a snapshot of every parameter after each step.
 - `train`: the same network (sigmoid hidden layers, softmax output) trained from the same
-  weights on the same batches by a PyTorch loop (`torch.optim.SGD`) and by Keras's
-  `model.fit(shuffle=False)`; both runs are cached by their inputs, so the history check
-  and the weights check share one Keras fit.
+  weights on the same batches by a PyTorch loop (`torch.nn` layers, `F.cross_entropy`,
+  `torch.optim.SGD`) and by Keras's `model.fit(shuffle=False)`; both runs are cached by their
+  inputs, so the history check and the weights check share one Keras fit.
+- `Mistakes`: known wrong results for the feedback, by the same framework code with one thing
+  changed (a hyperparameter, an optimizer's state, a reduction, when the loss is recorded).
 """
 from __future__ import annotations
 
@@ -419,44 +421,98 @@ def _cached(kind, fn, *args):
     return _RUNS[key]
 
 
-def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentum):
+def _torch_model(params):
+    """torch.nn.Sequential(Linear, Sigmoid, ..., Linear) holding params [W1, b1, W2, b2, ...]:
+    each Linear's weight is W.T (the lab keeps the Keras layout W (in, out))."""
+    T = torch()
+    layers = []
+    for i in range(0, len(params), 2):
+        W = np.asarray(params[i], dtype=np.float64)
+        lin = T.nn.Linear(W.shape[0], W.shape[1], dtype=T.float64)
+        with T.no_grad():
+            lin.weight.copy_(tensor(W.T))
+            lin.bias.copy_(tensor(params[i + 1]))
+        layers.append(lin)
+        if i < len(params) - 2:
+            layers.append(T.nn.Sigmoid())
+    return T.nn.Sequential(*layers)
+
+
+def _model_params(model):
+    """[W1, b1, W2, b2, ...] in the lab's layout."""
+    out = []
+    for layer in model:
+        if isinstance(layer, torch().nn.Linear):
+            out += [to_numpy(layer.weight).T.copy(), to_numpy(layer.bias)]
+    return out
+
+
+# Known wrong versions of `train` for the checks' `likely` rows, run by the same PyTorch loop
+# with one thing changed: "no_mean" steps on the SUM of the batch's losses, "full_n" on their sum
+# divided by the size of the whole training set; "val_before" evaluates the validation set before
+# the epoch's updates; "loss_after_update" records each batch's loss and accuracy from the model
+# after its optimizer step; "batch_mean" reports the plain mean of the batch losses; "end_of_epoch"
+# evaluates the whole training set after the epoch.
+TRAIN_VARIANTS = (None, "no_mean", "full_n", "val_before", "loss_after_update", "batch_mean", "end_of_epoch")
+
+
+def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentum, variant=None):
+    if variant not in TRAIN_VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}")
     T = torch()
     F = T.nn.functional
-    ps = [tensor(p, grad=True) for p in params]
-    opt = T.optim.SGD(ps, lr=lr, momentum=momentum)
+    model = _torch_model(params)
+    opt = T.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     yt = T.from_numpy(np.asarray(y, dtype=np.int64))
-
-    def logits(x):
-        h = x
-        for i in range(0, len(ps) - 2, 2):
-            h = T.sigmoid(h @ ps[i] + ps[i + 1])
-        return h @ ps[-2] + ps[-1]
-
     Xt = tensor(X)
     hist = {"loss": [], "accuracy": []}
     if X_val is not None:
         hist.update(val_loss=[], val_accuracy=[])
+
+    def evaluate(x, labels):
+        with T.no_grad():
+            out = model(x)
+            return float(F.cross_entropy(out, labels).item()), float((out.argmax(dim=1) == labels).double().mean().item())
+
+    def record_validation():
+        vl, va = evaluate(tensor(X_val), T.from_numpy(np.asarray(y_val, dtype=np.int64)))
+        hist["val_loss"].append(vl)
+        hist["val_accuracy"].append(va)
+
     n = len(X)
     for _ in range(epochs):
-        loss_sum, correct = 0.0, 0
+        if X_val is not None and variant == "val_before":
+            record_validation()
+        loss_sum, correct, batch_losses = 0.0, 0, []
         for start in range(0, n, batch_size):
             xb, yb = Xt[start:start + batch_size], yt[start:start + batch_size]
-            out = logits(xb)
+            out = model(xb)
             loss = F.cross_entropy(out, yb)
+            step_on = {"no_mean": lambda: F.cross_entropy(out, yb, reduction="sum"),
+                       "full_n": lambda: F.cross_entropy(out, yb, reduction="sum") / n}.get(variant, lambda: loss)()
+            opt.zero_grad()
+            step_on.backward()
+            opt.step()
+            if variant == "loss_after_update":
+                with T.no_grad():
+                    out = model(xb)
+                    loss = F.cross_entropy(out, yb)
             loss_sum += loss.item() * len(yb)
             correct += int((out.argmax(dim=1) == yb).sum())
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        hist["loss"].append(loss_sum / n)
-        hist["accuracy"].append(correct / n)
-        if X_val is not None:
-            with T.no_grad():
-                out = logits(tensor(X_val))
-                yv = T.from_numpy(np.asarray(y_val, dtype=np.int64))
-                hist["val_loss"].append(float(F.cross_entropy(out, yv).item()))
-                hist["val_accuracy"].append(float((out.argmax(dim=1) == yv).double().mean().item()))
-    return hist, [to_numpy(p) for p in ps]
+            batch_losses.append(loss.item())
+        if variant == "batch_mean":
+            hist["loss"].append(float(np.mean(batch_losses)))
+            hist["accuracy"].append(correct / n)
+        elif variant == "end_of_epoch":
+            el, ea = evaluate(Xt, yt)
+            hist["loss"].append(el)
+            hist["accuracy"].append(ea)
+        else:
+            hist["loss"].append(loss_sum / n)
+            hist["accuracy"].append(correct / n)
+        if X_val is not None and variant != "val_before":
+            record_validation()
+    return hist, _model_params(model)
 
 
 def _keras_model(params, lr, momentum):
@@ -488,6 +544,135 @@ def _train_oracle(runner, kind, part):
     def oracle(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, momentum=0.0):
         return _cached(kind, runner, X, y, params, batch_size, epochs, X_val, y_val, lr, momentum)[part]
     return staticmethod(oracle)
+
+
+# ----------------------------------------------------------------------------------------
+# Known mistakes of the optimizers: torch.optim (or Keras, whose formula IS the mistake)
+# with a hyperparameter, a parameter group or a piece of optimizer state changed
+# ----------------------------------------------------------------------------------------
+
+def _torch_sgd_damped(params, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+    """A momentum buffer kept as an average from zero, buf = m buf + (1 - m) g: that buffer is
+    (1 - m) times torch's (buf = m buf + g, from buf = g), so this is torch's SGD with lr (1 - m);
+    with nesterov the step g + m buf is a plain SGD step (lr) plus a heavy-ball step
+    (lr m (1 - m)) taken from the same point."""
+    if not nesterov or not momentum:
+        return _torch_optimize("SGD", params, grads, lr=lr * (1 - momentum), momentum=momentum,
+                               weight_decay=weight_decay)
+    T = torch()
+    ps = [tensor(p) for p in params]
+    plain, heavy = [tensor(p, grad=True) for p in params], [tensor(p, grad=True) for p in params]
+    opt_plain = T.optim.SGD(plain, lr=lr, weight_decay=weight_decay)
+    opt_heavy = T.optim.SGD(heavy, lr=lr * momentum * (1 - momentum), momentum=momentum, weight_decay=weight_decay)
+    out = []
+    for step in grads:
+        for p, a, b, g in zip(ps, plain, heavy, step):
+            with T.no_grad():
+                a.copy_(p)
+                b.copy_(p)
+            a.grad, b.grad = tensor(g), tensor(g)
+        opt_plain.step()
+        opt_heavy.step()
+        with T.no_grad():
+            for p, a, b in zip(ps, plain, heavy):
+                p.copy_(p + (a - p) + (b - p))
+        out.append([to_numpy(p) for p in ps])
+    return out
+
+
+def _torch_adagrad_without_sqrt(params, grads, lr=0.01, eps=1e-10):
+    """Steps of lr g / (sum of g^2 + eps): torch.optim.Adagrad keeps the sum (its state
+    "sum"), the step divides by it without the square root."""
+    T = torch()
+    ps = [tensor(p, grad=True) for p in params]
+    opt = T.optim.Adagrad(ps, lr=lr, eps=eps)
+    wrong = [tensor(p) for p in params]
+    out = []
+    for step in grads:
+        for p, g in zip(ps, step):
+            p.grad = tensor(g)
+        opt.step()
+        with T.no_grad():
+            for q, p, g in zip(wrong, ps, step):
+                q -= lr * tensor(g) / (opt.state[p]["sum"] + eps)
+        out.append([to_numpy(q) for q in wrong])
+    return out
+
+
+def _torch_adam_state(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, variant=None):
+    """torch.optim.Adam with its state changed before every step. "t_fixed": the step counter
+    set back to 0 (torch counts t = 1 every time); "no_bias_correction": the counter held at 10^6
+    (beta^t underflows to 0: both corrections are 1); "eps_inside": eps = 0 outside the root
+    and (1 - beta2) eps / beta2 added to the second-moment state, which torch's update
+    v = beta2 v + (1 - beta2) g^2 turns into the average of g^2 + eps."""
+    T = torch()
+    b2 = betas[1]
+    ps = [tensor(p, grad=True) for p in params]
+    opt = T.optim.Adam(ps, lr=lr, betas=tuple(betas), eps=0.0 if variant == "eps_inside" else eps)
+    # torch creates its state at the first step: a step with zero gradients and lr = 0 moves nothing
+    group = opt.param_groups[0]
+    group["lr"], group["eps"] = 0.0, 1.0
+    for p in ps:
+        p.grad = T.zeros_like(p)
+    opt.step()
+    group["lr"], group["eps"] = lr, 0.0 if variant == "eps_inside" else eps
+    for p in ps:
+        opt.state[p]["step"].zero_()                     # the warm-up step does not count
+    out = []
+    for step in grads:
+        for p, g in zip(ps, step):
+            p.grad = tensor(g)
+            state = opt.state[p]
+            if variant == "no_bias_correction":
+                state["step"].fill_(1e6)
+            elif variant == "t_fixed":
+                state["step"].zero_()
+            if variant == "eps_inside":
+                state["exp_avg_sq"].add_((1 - b2) * eps / b2)
+        opt.step()
+        out.append([to_numpy(p) for p in ps])
+    return out
+
+
+def _keras_formula(name, params, grads, lr=None, momentum=0.0, nesterov=False, weight_decay=0.0, eps=None,
+                   alpha=None, betas=None):
+    """Keras's own optimizer formula (eps inside the square root, decoupled weight decay,
+    bias corrections folded into the step size), exact in float64: the hyperparameters are given
+    as float64 scalars (Keras casts a Python float through float32). Torch's argument names."""
+    K, f = keras(), np.float64
+    defaults = {"SGD": {}, "Adagrad": {"lr": 0.01, "eps": 1e-10}, "RMSprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-8},
+                "Adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8}}[name]
+    lr = defaults["lr"] if lr is None else lr
+    eps = defaults.get("eps") if eps is None else eps
+    if name == "SGD":
+        opt = K.optimizers.SGD(learning_rate=lr, momentum=f(momentum), nesterov=nesterov,
+                               weight_decay=f(weight_decay) if weight_decay else None)
+    elif name == "Adagrad":
+        opt = K.optimizers.Adagrad(learning_rate=lr, initial_accumulator_value=f(0.0), epsilon=f(eps))
+    elif name == "RMSprop":
+        opt = K.optimizers.RMSprop(learning_rate=lr, rho=f(defaults["alpha"] if alpha is None else alpha),
+                                   epsilon=f(eps))
+    else:
+        b1, b2 = defaults["betas"] if betas is None else betas
+        opt = K.optimizers.Adam(learning_rate=lr, beta_1=f(b1), beta_2=f(b2), epsilon=f(eps))
+    return _keras_optimize(opt, params, grads)
+
+
+class Mistakes:
+    """Known wrong results for the checks' `likely` rows (see the functions above): the
+    frameworks' optimizers with one thing changed, and `train` replayed by the PyTorch loop
+    with one of TRAIN_VARIANTS."""
+    torch_optimizer = staticmethod(_torch_optimize)     # any torch.optim class with any hyperparameters
+    keras_formula = staticmethod(_keras_formula)
+    sgd_damped = staticmethod(_torch_sgd_damped)
+    adagrad_without_sqrt = staticmethod(_torch_adagrad_without_sqrt)
+    adam_with_state = staticmethod(_torch_adam_state)
+
+    @staticmethod
+    def train(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, momentum=0.0, variant=None):
+        """(history, weights) of the PyTorch loop with the variant (cached, as the oracles)."""
+        return _cached(("torch", variant), _torch_train_run, X, y, params, batch_size, epochs, X_val, y_val, lr,
+                       momentum, variant)
 
 
 # ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import numpy as np
 
 from nngrade.compare import as_scalar, describe_type
 from nngrade.registry import Case, Check, Likely
-from reference.neurons import GATE_INPUTS, TRUTH_INPUTS, Keras, Torch
+from reference.neurons import GATE_INPUTS, TRUTH_INPUTS, Keras, Mistakes, Torch, epochs_run, net_input, step_layer
 
 FIRES_AT_ZERO = ("a step unit fires at z = 0 (z >= 0): a row whose z is exactly 0 must give 1, "
                  "so move the threshold off the boundary (e.g. b = -1.5 rather than -1 or -2)")
@@ -41,8 +41,9 @@ def _mp_edges(rng):
              (3, "theta = n: AND"), (4, "theta = n + 1: no row fires")]]
 
 
+# rows are binary, so their sums are integers: sum > theta is the oracle with theta + 1
 MP_LIKELY = (Likely("a row whose sum equals theta must fire: use sum >= theta, not >",
-                    lambda X, theta: (np.asarray(X).sum(axis=1) > theta).astype(np.int64)),)
+                    lambda X, theta: Torch.mp_neuron(X, int(theta) + 1)),)
 
 # ----------------------------------------------------------------------------- perceptron
 
@@ -65,16 +66,17 @@ def _perceptron_ties(rng):
             X[0], b = 0.0, 0.0
         else:
             b = float(-(X[0] @ w)) + 0.0
-        on = np.flatnonzero(X @ w + b == 0)
+        on = np.flatnonzero(net_input(X, w, b) == 0)
         out.append(Case((X, w, b), {}, f"row(s) {', '.join(map(str, on))} lie exactly on the boundary z = 0"))
     return out
 
 
 PERCEPTRON_LIKELY = (
+    # z > 0 is "not -z >= 0": the oracle on the negated weights, complemented
     Likely("a row with z = X @ w + b exactly 0 fires: use >= 0, not > 0",
-           lambda X, w, b: (np.asarray(X) @ w + b > 0).astype(np.int64)),
-    Likely("the bias is missing: z = X @ w + b", lambda X, w, b: (np.asarray(X) @ w >= 0).astype(np.int64)),
-    Likely("the bias has the wrong sign: z = X @ w + b", lambda X, w, b: (np.asarray(X) @ w - b >= 0).astype(np.int64)),
+           lambda X, w, b: 1 - Torch.perceptron(X, -np.asarray(w), -b)),
+    Likely("the bias is missing: z = X @ w + b", lambda X, w, b: Torch.perceptron(X, w, 0.0)),
+    Likely("the bias has the wrong sign: z = X @ w + b", lambda X, w, b: Torch.perceptron(X, w, -b)),
 )
 
 # ---------------------------------------------------------- weights graded by a forward pass
@@ -144,7 +146,7 @@ def _gate_compare(strict):
         w, b = weights
         X = TRUTH_INPUTS[n]
         outputs = [Torch.perceptron_forward(X, w, b), Keras.perceptron_forward(X, w, b)]
-        zero = {i for i, z in enumerate(X @ w + b) if z == 0}
+        zero = {i for i, z in enumerate(net_input(X, w, b)) if z == 0}
         return _forward_problem(outputs, np.asarray(expected), X, zero, f"the `{name}` gate",
                                 ["the grader's perceptron (PyTorch: heaviside(X @ w + b))",
                                  "the grader's perceptron (Keras: a Dense layer, then z >= 0)"])
@@ -162,8 +164,9 @@ def _xor_compare(strict):
         W1, b1, W2, b2 = weights
         X = TRUTH_INPUTS[2]
         outputs = [Torch.xor_forward(X, *weights), Keras.xor_forward(X, *weights)]
-        H = (X @ W1 + b1 >= 0).astype(np.float64)
-        zero = {i for i in range(4) if np.any(X[i] @ W1 + b1 == 0) or (H[i] @ W2 + b2)[0] == 0}
+        z1 = net_input(X, W1, b1)
+        z2 = net_input(step_layer(X, W1, b1), W2, b2)
+        zero = {i for i in range(4) if np.any(z1[i] == 0) or z2[i, 0] == 0}
         return _forward_problem(outputs, np.asarray(expected), X, zero, "XOR",
                                 ["the grader's forward pass (PyTorch: Linear, step, Linear, step)",
                                  "the grader's forward pass (Keras: Dense, step, Dense, step)"])
@@ -171,35 +174,6 @@ def _xor_compare(strict):
 
 
 # ------------------------------------------------------------------------- perceptron_fit
-
-def rule(X, y, lr=1.0, epochs=100, strict=False, lr_on_b=True, batch=False, by_epoch=False):
-    """The perceptron rule in NumPy (for choosing inputs and naming known mistakes; the
-    oracles replay it in PyTorch and Keras). Variants: `strict` fires at z > 0, `lr_on_b=False`
-    updates b without lr, `batch` predicts the whole epoch before updating."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    w, b, snaps = np.zeros(X.shape[1]), 0.0, []
-    for _ in range(epochs):
-        mistakes = 0
-        if batch:
-            yhat = ((X @ w + b > 0) if strict else (X @ w + b >= 0)).astype(np.float64)
-        for i in range(len(X)):
-            if not batch:
-                z = X[i] @ w + b
-                yhat_i = float(z > 0 if strict else z >= 0)
-            else:
-                yhat_i = yhat[i]
-            err = y[i] - yhat_i
-            mistakes += err != 0
-            w = w + lr * err * X[i]
-            b = b + (lr if lr_on_b else 1.0) * err
-        snaps.append((w.copy(), float(b)))
-        if mistakes == 0:
-            break
-    if by_epoch:
-        return [snaps[min(k, len(snaps)) - 1] for k in range(1, epochs + 1)]
-    return snaps[-1] if snaps else (w, b)
-
 
 def _separable(rng, n, d, min_epochs=2, max_epochs=12):
     """Rows of multiples of 0.5 labelled by a hyperplane that no row touches, and such that
@@ -210,26 +184,12 @@ def _separable(rng, n, d, min_epochs=2, max_epochs=12):
         if not w_true.any():
             continue
         b_true = float(rng.integers(-3, 4)) + 0.25
-        y = (X @ w_true + b_true >= 0).astype(np.int64)
+        y = Torch.perceptron(X, w_true, b_true)
         if y.min() == y.max():
             continue
-        k = _epochs_used(X, y, max_epochs + 1)
+        k = epochs_run(X, y, max_epochs + 1)
         if min_epochs <= k <= max_epochs:
             return X, y, k
-
-
-def _epochs_used(X, y, cap):
-    """How many epochs the rule runs on (X, y), up to cap + 1 (not converged)."""
-    w, b = np.zeros(X.shape[1]), 0.0
-    for epoch in range(1, cap + 1):
-        mistakes = 0
-        for i in range(len(X)):
-            err = y[i] - float(X[i] @ w + b >= 0)
-            mistakes += err != 0
-            w, b = w + err * X[i], b + err
-        if mistakes == 0:
-            return epoch
-    return cap + 1
 
 
 GATE_TABLES = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0], "nor": [1, 0, 0, 0],
@@ -271,15 +231,16 @@ def _fit_extra(rng):
 
 
 def _fit_likely(by_epoch):
-    def variant(**kw):
+    """The known mistakes, replayed by the PyTorch oracle's loop (reference.neurons.Mistakes)."""
+    def variant(name):
         if by_epoch:
-            return lambda X, y, lr, max_epochs: rule(X, y, lr, max_epochs, by_epoch=True, **kw)
-        return lambda X, y, lr=1.0, epochs=100: rule(X, y, lr, epochs, **kw)
+            return lambda X, y, lr, max_epochs: Mistakes.perceptron_fit_by_epoch(X, y, lr, max_epochs, name)
+        return lambda X, y, lr=1.0, epochs=100: Mistakes.perceptron_fit(X, y, lr, epochs, name)
     return (Likely("a row with z = 0 is predicted 1 (the perceptron fires at z >= 0): your rule predicts 0 there",
-                   variant(strict=True)),
-            Likely("the bias update needs the learning rate too: b += lr * (y_i - yhat_i)", variant(lr_on_b=False)),
+                   variant("fires_above_zero")),
+            Likely("the bias update needs the learning rate too: b += lr * (y_i - yhat_i)", variant("bias_without_lr")),
             Likely("you predicted the whole epoch with the weights of its start: the rule predicts each row with "
-                   "the weights updated by the rows before it", variant(batch=True)))
+                   "the weights updated by the rows before it", variant("epoch_predictions")))
 
 
 # ---------------------------------------------------------------------------- sigmoid_neuron
@@ -302,14 +263,10 @@ def _sigmoid_extremes(rng):
             Case((X2, np.array([2.0, -1.0]), 3.0), {}, "z up to +-1.5e3")]
 
 
-def _sig(z):
-    return 0.5 * (1 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
-
-
 SIGMOID_LIKELY = (
     Likely("these are sigmoid(-z) = 1 - sigmoid(z): the logistic function is 1 / (1 + exp(-z))",
-           lambda X, w, b: _sig(-(np.asarray(X) @ w + b))),
-    Likely("the bias is missing: z = X @ w + b", lambda X, w, b: _sig(np.asarray(X) @ w)),
+           lambda X, w, b: Torch.sigmoid_neuron(X, -np.asarray(w), -b)),
+    Likely("the bias is missing: z = X @ w + b", lambda X, w, b: Torch.sigmoid_neuron(X, w, 0.0)),
 )
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from nngrade.registry import Case, Check, Likely
-from reference.losses import EPS, NAMES, Keras, Torch
+from reference.activations import Torch as Activations
+from reference.losses import EPS, NAMES, Keras, Mistakes, Torch
 
 ELEMENTWISE_SHAPES = [(5,), (6, 1), (4, 3), (2, 3, 2)]
 CLASS_SHAPES = [(1, 3), (4, 2), (6, 5)]
@@ -203,10 +204,9 @@ def hinge_kinks(rng):
 
 
 # ---------------------------------------------------------------- known mistakes
-def _mask(p, lo, hi):
-    return ((p >= lo) & (p <= hi)).astype(np.float64)
-
-
+# Every mistake is computed from the oracles: a transformation of an oracle's output (a factor,
+# the kink, another oracle at other arguments) or reference.losses.Mistakes (autograd through a
+# clip that passes the gradient, torch built-ins that compute something else).
 def _quiet(fn):
     def wrapped(*a, **k):
         with np.errstate(all="ignore"):
@@ -214,130 +214,136 @@ def _quiet(fn):
     return wrapped
 
 
-def _bce_no_mask_grad(y, p, eps=EPS):
-    pc = np.clip(p, eps, 1 - eps)
-    return -(y / pc - (1 - y) / (1 - pc)) / p.size
+def _huber_quadratic_e2(y, p, delta=1.0):
+    """The notes' e^2 (not 0.5 e^2) where |e| <= delta: those elements doubled."""
+    inside = np.abs(np.asarray(p) - y) <= delta
+    return float(np.mean(np.where(inside, 2.0, 1.0) * Mistakes.huber_elements(y, p, delta)))
 
 
-def _bce_log_clamp(y, p, eps=EPS):
-    return float(-np.mean(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log(1 - p), -100)))
+def _huber_linear_without_shift(y, p, delta=1.0):
+    """delta |e| (without - 0.5 delta^2) where |e| > delta."""
+    outside = np.abs(np.asarray(p) - y) > delta
+    return float(np.mean(Mistakes.huber_elements(y, p, delta) + np.where(outside, 0.5 * delta ** 2, 0.0)))
 
 
 def _bce_eps_inside(y, p, eps=EPS):
-    return float(-np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+    """-mean(y log(p + eps) + (1 - y) log(1 - p + eps)): with poisson(y, p) = mean(p - y log(p + eps)),
+    that is poisson(y, p) + poisson(1 - y, 1 - p) - 1."""
+    return Torch.poisson(y, p, eps=eps) + Torch.poisson(1 - np.asarray(y), 1 - np.asarray(p), eps=eps) - 1.0
 
 
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+def _logits_grad(y, p, per="element"):
+    """(p - y) / n (n = p.size, or N rows): half of mse's gradient, times K for a mean over rows."""
+    g = Torch.mse_grad(y, p) / 2
+    return g * np.shape(p)[-1] if per == "row" else g
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def _one_hot(y, p):
+    return np.eye(np.shape(p)[1])[np.asarray(y)]
 
 
-def _kl_swapped(y, p, eps=EPS):
-    yc, pc = np.clip(y, eps, 1), np.clip(p, eps, 1)
-    return float(np.sum(pc * np.log(pc / yc)) / p.shape[0])
+def _sparse_block(y, p, eps=EPS):
+    """-mean(log(p_c[:, y])): every row with every label, the oracle on the N x N pairs."""
+    n = len(y)
+    return Torch.sparse_categorical_crossentropy(np.tile(y, n), np.repeat(p, n, axis=0), eps=eps)
 
 
-def _kl_no_clip_y(y, p, eps=EPS):
-    pc = np.clip(p, eps, 1)
-    return float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / pc), 0.0)) / p.shape[0])
-
-
-def _msle_terms(y, p, eps):
-    return np.log1p(np.maximum(p, eps)) - np.log1p(np.maximum(y, eps))
+def _hinge_without_max(y, s):
+    """mean(1 - y s) = mean(relu(a)) - mean(relu(-a)) with a = 1 - y s, and -a = 1 - y (2 y - s)
+    for labels in {-1, 1}: the oracle at s and at 2 y - s."""
+    return Torch.hinge(y, s) - Torch.hinge(y, 2 * np.asarray(y) - s)
 
 
 RENORM = "you renormalised the rows (p / p.sum(axis=1)), as Keras does: the contract takes the probabilities as given"
 CLIP_GRAD = ("where p was clipped the gradient is 0 (clip stops it outside [eps, 1 - eps], as torch.clamp "
              "does); keep it only where eps <= p <= 1 - eps")
+
+
+def _through_clip(name):
+    return _quiet(lambda y, p, eps=EPS: Mistakes.grad_through_clip(name, y, p, eps=eps))
+
+
 LIKELY = {
     "mae_grad": [Likely("at e = 0 the derivative of |e| is 0 (np.sign(0) = 0, as PyTorch): do not send the "
-                        "zeros to +1 or -1", lambda y, p: np.where(p - y >= 0, 1.0, -1.0) / p.size)],
+                        "zeros to +1 or -1", lambda y, p: Torch.mae_grad(y, p) + (np.asarray(p) == y) / np.size(p))],
     "huber": [Likely("you used the notes' quadratic part e^2: PyTorch, Keras and the contract use 0.5 e^2 "
-                     "(then the two pieces join at |e| = delta)",
-                     lambda y, p, delta=1.0: float(np.mean(np.where(np.abs(p - y) <= delta, (p - y) ** 2,
-                                                                    delta * (np.abs(p - y) - 0.5 * delta))))),
+                     "(then the two pieces join at |e| = delta)", _huber_quadratic_e2),
               Likely("the linear part is delta (|e| - 0.5 delta): the - 0.5 delta^2 is missing",
-                     lambda y, p, delta=1.0: float(np.mean(np.where(np.abs(p - y) <= delta, 0.5 * (p - y) ** 2,
-                                                                    delta * np.abs(p - y)))))],
+                     _huber_linear_without_shift)],
     "huber_grad": [Likely("you differentiated the notes' e^2: with 0.5 e^2 the quadratic part's derivative is e, "
                           "not 2 e",
-                          lambda y, p, delta=1.0: np.where(np.abs(p - y) <= delta, 2 * (p - y),
-                                                           delta * np.sign(p - y)) / p.size),
+                          lambda y, p, delta=1.0: np.where(np.abs(np.asarray(p) - y) <= delta, 2.0, 1.0)
+                          * Torch.huber_grad(y, p, delta)),
                    Likely("the linear part's derivative is delta * sign(e): you kept e there (that is mse's)",
-                          lambda y, p, delta=1.0: (p - y) / p.size)],
+                          lambda y, p, delta=1.0: Torch.mse_grad(y, p) / 2)],
     "binary_crossentropy": [
         Likely("you clamped each log at -100, as PyTorch's F.binary_cross_entropy does: the contract clips p "
-               "to [eps, 1 - eps] before the logs (as Keras)", _quiet(_bce_log_clamp)),
+               "to [eps, 1 - eps] before the logs (as Keras)",
+               _quiet(lambda y, p, eps=EPS: Mistakes.torch_binary_cross_entropy(y, p))),
         Likely("you added eps inside the logs (log(p + eps)): the contract clips p to [eps, 1 - eps] instead",
                _quiet(_bce_eps_inside))],
     "binary_crossentropy_grad": [
-        Likely(CLIP_GRAD, _quiet(_bce_no_mask_grad)),
+        Likely(CLIP_GRAD, _through_clip("binary_crossentropy")),
         Likely("(p - y) / n is the gradient with respect to the logits (sigmoid and cross-entropy together), "
-               "not with respect to the probabilities", lambda y, p, eps=EPS: (p - y) / p.size)],
+               "not with respect to the probabilities", lambda y, p, eps=EPS: _logits_grad(y, p))],
     "binary_crossentropy_from_logits": [
         Likely("you clipped sigmoid(z) to [eps, 1 - eps], as binary_crossentropy does: the from-logits form "
                "has no clipping (use max(z, 0) - z y + log(1 + exp(-|z|)))",
-               lambda y, z: Torch.binary_crossentropy(y, _sigmoid(z)))],
+               lambda y, z: Torch.binary_crossentropy(y, Activations.sigmoid(z)))],
     "binary_crossentropy_from_logits_grad": [
         Likely("the sigmoid's derivative cancels: d loss / d z is (sigmoid(z) - y) / n, with no extra "
                "sigmoid(z) (1 - sigmoid(z)) factor",
-               lambda y, z: (_sigmoid(z) - y) * _sigmoid(z) * (1 - _sigmoid(z)) / z.size),
+               lambda y, z: Torch.binary_crossentropy_from_logits_grad(y, z) * Activations.sigmoid_grad(z)),
         Likely("you went through the clipped probabilities: the from-logits gradient is (sigmoid(z) - y) / n "
                "everywhere, even where sigmoid(z) rounds to 0 or 1",
-               lambda y, z: Torch.binary_crossentropy_grad(y, _sigmoid(z)) * _sigmoid(z) * (1 - _sigmoid(z)))],
+               lambda y, z: Torch.binary_crossentropy_grad(y, Activations.sigmoid(z)) * Activations.sigmoid_grad(z))],
     "categorical_crossentropy": [Likely(RENORM, Keras.categorical_crossentropy)],
     "categorical_crossentropy_grad": [
         Likely(RENORM + " (Keras's gradient is shifted by 1 / (N * row sum))", Keras.categorical_crossentropy_grad),
-        Likely(CLIP_GRAD, _quiet(lambda y, p, eps=EPS: -y / np.clip(p, eps, 1 - eps) / p.shape[0])),
+        Likely(CLIP_GRAD, _through_clip("categorical_crossentropy")),
         Likely("(p - y) / N is the gradient with respect to the logits (softmax and cross-entropy together), "
-               "not with respect to the probabilities", lambda y, p, eps=EPS: (p - y) / p.shape[0])],
+               "not with respect to the probabilities", lambda y, p, eps=EPS: _logits_grad(y, p, per="row"))],
     "sparse_categorical_crossentropy": [
         Likely("p[:, y] picks an N x N block: the probability of each row's class is p[np.arange(N), y]",
-               _quiet(lambda y, p, eps=EPS: float(-np.mean(np.log(np.clip(p[:, y], eps, 1 - eps)))))),
+               _quiet(_sparse_block)),
         Likely(RENORM, Keras.sparse_categorical_crossentropy)],
     "sparse_categorical_crossentropy_grad": [
         Likely(RENORM + " (Keras's gradient is shifted by 1 / (N * row sum))",
                Keras.sparse_categorical_crossentropy_grad),
         Likely("(p - one_hot(y)) / N is the gradient with respect to the logits, not the probabilities",
-               lambda y, p, eps=EPS: (p - np.eye(p.shape[1])[y]) / p.shape[0]),
-        Likely(CLIP_GRAD, _quiet(lambda y, p, eps=EPS: -np.eye(p.shape[1])[y] / np.clip(p, eps, 1 - eps) / p.shape[0]))],
+               lambda y, p, eps=EPS: _logits_grad(_one_hot(y, p), p, per="row")),
+        Likely(CLIP_GRAD, _through_clip("sparse_categorical_crossentropy"))],
     "softmax_crossentropy_from_logits": [
         Likely("you clipped softmax(z) to [eps, 1 - eps]: the from-logits form has no clipping (use "
                "log_softmax(z) = z - max - log(sum(exp(z - max))))",
-               lambda y, z: Torch.categorical_crossentropy(y, _softmax(z)))],
+               lambda y, z: Torch.categorical_crossentropy(y, Activations.softmax(z)))],
     "softmax_crossentropy_from_logits_grad": [
         Likely("you used the diagonal s (1 - s) of softmax's Jacobian: the whole Jacobian gives "
                "(softmax(z) - y) / N",
-               lambda y, z: -y * (1 - _softmax(z)) / z.shape[0])],
+               lambda y, z: -y * (1 - Activations.softmax(z)) / np.shape(z)[0])],
     "kl_divergence": [
         Likely("you swapped the arguments: that is sum p log(p / y), KL(p || y); the contract (and Keras's "
-               "kl_divergence(y_true, y_pred)) is sum y log(y / p)", _kl_swapped),
+               "kl_divergence(y_true, y_pred)) is sum y log(y / p)",
+               lambda y, p, eps=EPS: Torch.kl_divergence(p, y, eps=eps)),
         Likely("you did not clip y_true to [eps, 1]: where y = 0 the term is eps log(eps / p_c), not 0 (PyTorch's "
-               "kl_div gives 0 there; the contract follows Keras)", _quiet(_kl_no_clip_y))],
+               "kl_div gives 0 there; the contract follows Keras)", _quiet(Mistakes.kl_div_unclipped_target))],
     "kl_divergence_grad": [
-        Likely(CLIP_GRAD.replace("1 - eps]", "1]").replace("1 - eps", "1"),
-               _quiet(lambda y, p, eps=EPS: -np.clip(y, eps, 1) / np.clip(p, eps, 1) / p.shape[0])),
+        Likely(CLIP_GRAD.replace("1 - eps]", "1]").replace("1 - eps", "1"), _through_clip("kl_divergence")),
         Likely("you differentiated sum p log(p / y) (the arguments swapped): the contract's KL is sum y log(y / p)",
-               lambda y, p, eps=EPS: (np.log(np.clip(p, eps, 1) / np.clip(y, eps, 1)) + 1) / p.shape[0])],
+               _quiet(Mistakes.kl_swapped_grad))],
     "poisson": [Likely("the log is log(p + eps), not log(p)",
-                       _quiet(lambda y, p, eps=EPS: float(np.mean(p - y * np.log(p)))))],
+                       _quiet(lambda y, p, eps=EPS: Torch.poisson(y, p, eps=0.0)))],
     "poisson_grad": [Likely("the derivative is 1 - y / (p + eps): the eps stays in the denominator",
-                            _quiet(lambda y, p, eps=EPS: (1 - y / p) / p.size))],
+                            _quiet(lambda y, p, eps=EPS: Torch.poisson_grad(y, p, eps=0.0)))],
     "msle": [Likely("you did not replace values below eps by eps (max(p, eps)) before log(1 + .)",
-                    _quiet(lambda y, p, eps=EPS: float(np.mean((np.log1p(p) - np.log1p(y)) ** 2))))],
+                    _quiet(lambda y, p, eps=EPS: Torch.msle(y, p, eps=-np.inf)))],
     "msle_grad": [Likely("the chain rule through log(1 + p) brings a factor 1 / (1 + p)",
-                         lambda y, p, eps=EPS: 2 * _msle_terms(y, p, eps) * (p >= eps) / p.size),
-                  Likely("max(p, eps) has derivative 0 where p < eps: the gradient is 0 there",
-                         lambda y, p, eps=EPS: 2 * _msle_terms(y, p, eps) / (1 + np.maximum(p, eps)) / p.size)],
-    "hinge": [Likely("you forgot the max(0, .): a margin y s above 1 costs nothing",
-                     lambda y, s: float(np.mean(1 - y * s)))],
+                         lambda y, p, eps=EPS: Torch.msle_grad(y, p, eps=eps) * (1 + np.maximum(p, eps))),
+                  Likely("max(p, eps) has derivative 0 where p < eps: the gradient is 0 there", _through_clip("msle"))],
+    "hinge": [Likely("you forgot the max(0, .): a margin y s above 1 costs nothing", _hinge_without_max)],
     "hinge_grad": [Likely("at the kink 1 - y s = 0 the gradient is 0 (PyTorch's relu'(0)): use 1 - y s > 0, "
-                          "not >= 0", lambda y, s: np.where(1 - y * s >= 0, -y, 0.0) / s.size)],
+                          "not >= 0", lambda y, s: np.where(1 - np.asarray(y) * s == 0, -np.asarray(y) / np.size(s),
+                                                            Torch.hinge_grad(y, s)))],
 }
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from nngrade.cases import EXTREMES
 from nngrade.registry import Case, Check, Likely
-from reference.gradient_descent import Keras, Torch
+from reference.gradient_descent import Keras, Mistakes, Torch
+from reference.losses import Torch as Losses
 
 X_NOTES = np.array([0.5, 2.5])
 Y_NOTES = np.array([0.2, 0.9])
@@ -21,13 +22,8 @@ NOTES_TABLE = [(0.50, 0.00, 0.0730), (-0.10, 0.00, 0.1481), (0.94, -0.94, 0.0217
                (1.42, -1.73, 0.0028), (1.65, -2.08, 0.0003), (1.78, -2.27, 0.0000)]
 
 
-def _sig(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
-
-
-def _f(w, b, x):
-    return _sig(w * np.asarray(x, dtype=np.float64) + b)
-
+# Every known mistake below is computed from the oracles (reference.gradient_descent): Torch's
+# f, error, grad_w, grad_b and trajectories, transformed, or `Mistakes` (torch.optim replays).
 
 # ------------------------------------------------------------------------------------- f
 
@@ -45,8 +41,8 @@ def _f_extremes(rng):
 
 
 F_LIKELY = (Likely("these are sigmoid(-(w x + b)) = 1 - f: the logistic function is 1 / (1 + exp(-(w x + b)))",
-                   lambda w, b, x: _f(-w, -b, x)),
-            Likely("the bias is missing: f = sigmoid(w x + b)", lambda w, b, x: _f(w, 0.0, x)))
+                   lambda w, b, x: Torch.f(-w, -b, x)),
+            Likely("the bias is missing: f = sigmoid(w x + b)", lambda w, b, x: Torch.f(w, 0.0, x)))
 
 # --------------------------------------------------------------------------------- error
 
@@ -72,15 +68,17 @@ def _error_sizes(rng):
             for n in (1, 7, 40)]
 
 
-def _errors(w, b, X, Y):
-    return _f(w, b, X) - np.asarray(Y, dtype=np.float64)
+def _point_errors(w, b, X, Y):
+    """Each point's error 0.5 (f(x_i) - y_i)^2, by the oracle on that point alone."""
+    return np.array([Torch.error(w, b, X[i:i + 1], Y[i:i + 1]) for i in range(len(X))])
 
 
 ERROR_LIKELY = (Likely("you halved only the first point's squared error (one slide writes it so): "
                        "L = 1/2 * (the sum of every point's squared error)",
-                       lambda w, b, X, Y: float(0.5 * _errors(w, b, X, Y)[0] ** 2 + np.sum(_errors(w, b, X, Y)[1:] ** 2))),
+                       lambda w, b, X, Y: float(np.sum(_point_errors(w, b, X, Y) * np.where(np.arange(len(X)), 2, 1)))),
+                # lab03's mse oracle on one element: the summed predictions against the summed targets
                 Likely("this is the sum of the errors squared, (sum e)^2 / 2: square each point's error first",
-                       lambda w, b, X, Y: float(0.5 * np.sum(_errors(w, b, X, Y)) ** 2)))
+                       lambda w, b, X, Y: 0.5 * Losses.mse(np.array([np.sum(Y)]), np.array([np.sum(Torch.f(w, b, X))]))))
 
 # ------------------------------------------------------------------------ grad_w, grad_b
 
@@ -98,49 +96,26 @@ def _grad_notes(rng):
             for x, y in zip(X_NOTES, Y_NOTES)]
 
 
-def _gb(w, b, x, y):
-    fx = _f(w, b, x)
-    return float((fx - y) * fx * (1 - fx))
-
-
 GRAD_W_LIKELY = (
-    Likely("this is grad_b: the chain rule through w x + b multiplies by x", _gb),
+    Likely("this is grad_b: the chain rule through w x + b multiplies by x", Torch.grad_b),
     Likely("the sigmoid's derivative f (1 - f) is missing: (f - y) * f * (1 - f) * x",
-           lambda w, b, x, y: float((_f(w, b, x) - y) * x)),
+           lambda w, b, x, y: float((Torch.f(w, b, x) - y) * x)),
 )
 GRAD_B_LIKELY = (
     Likely("you multiplied by x: that is grad_w; the derivative of w x + b in b is 1",
-           lambda w, b, x, y: _gb(w, b, x, y) * x),
+           lambda w, b, x, y: Torch.grad_b(w, b, x, y) * x),
     Likely("the sigmoid's derivative f (1 - f) is missing: (f - y) * f * (1 - f)",
-           lambda w, b, x, y: float(_f(w, b, x) - y)),
+           lambda w, b, x, y: float(Torch.f(w, b, x) - y)),
 )
 
 # ---------------------------------------------------------------------- gradient_descent
 
 
-def descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000, sequential=False, mean=False, late_error=False,
-            ascent=False):
-    """Gradient descent in NumPy with known mistakes switched on, for the `likely` rows:
-    `sequential` computes b's gradient after w moved, `mean` averages the gradients,
-    `late_error` records each row's error before the step that led to it, `ascent` adds."""
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    w, b = float(w0), float(b0)
-    rows = [(w, b, 0.5 * float(np.sum(_errors(w, b, X, Y) ** 2)))]
-    sign = 1.0 if ascent else -1.0
-    scale = 1.0 / len(X) if mean else 1.0
-    for _ in range(int(epochs)):
-        before = rows[-1][2]
-        fx = _f(w, b, X)
-        g = (fx - Y) * fx * (1 - fx)
-        w = w + sign * eta * scale * float(np.sum(g * X))
-        if sequential:
-            fx = _f(w, b, X)
-            g = (fx - Y) * fx * (1 - fx)
-        b = b + sign * eta * scale * float(np.sum(g))
-        L = 0.5 * float(np.sum(_errors(w, b, X, Y) ** 2))
-        rows.append((w, b, before if late_error else L))
-    return np.array(rows)
+def _late_error(*args, **kwargs):
+    """The oracle's trajectory with the error column one row late (row k shows row k - 1's error)."""
+    rows = Torch.gradient_descent(*args, **kwargs)
+    rows[1:, 2] = rows[:-1, 2].copy()
+    return rows
 
 
 def _gd_types(rng):
@@ -170,13 +145,12 @@ def _gd_first_steps(rng):
 
 GD_LIKELY = (
     Likely("b was updated with a gradient computed after w had moved: compute both gradients at the same "
-           "(w, b), then update both", lambda *a, **k: descent(*a, **k, sequential=True)),
+           "(w, b), then update both", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="b_after_w")),
     Likely("you averaged the gradients over the points: the notes' error is a sum, so its gradient is the sum "
-           "of the points' gradients", lambda *a, **k: descent(*a, **k, mean=True)),
-    Likely("each row's error must be the error at that row's (w, b): yours is one epoch late",
-           lambda *a, **k: descent(*a, **k, late_error=True)),
+           "of the points' gradients", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="mean")),
+    Likely("each row's error must be the error at that row's (w, b): yours is one epoch late", _late_error),
     Likely("the weights climb the error: gradient descent subtracts eta * gradient",
-           lambda *a, **k: descent(*a, **k, ascent=True)),
+           lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="ascent")),
 )
 
 # ------------------------------------------------------------------------- error_surface
@@ -209,14 +183,9 @@ def _surface_large(rng):
                  "a 300 x 400 grid: vectorised NumPy takes milliseconds, a double loop seconds")]
 
 
-def _surface(X, Y, ws, bs):
-    F = _f(np.asarray(ws)[None, :, None], np.asarray(bs)[:, None, None], X)
-    return 0.5 * np.sum((F - Y) ** 2, axis=-1)
-
-
 SURFACE_LIKELY = (
     Likely("element [i, j] belongs at (w = ws[j], b = bs[i]) (np.meshgrid's default 'xy' orientation): "
-           "yours is transposed", lambda X, Y, ws, bs: _surface(X, Y, ws, bs).T),
+           "yours is transposed", lambda X, Y, ws, bs: Torch.error_surface(X, Y, ws, bs).T),
 )
 
 

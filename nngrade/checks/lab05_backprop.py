@@ -21,7 +21,8 @@ from nngrade.diagnose import diagnose
 from nngrade.drivers import TEST_FUNCTIONS
 from nngrade.feedback import fmt
 from nngrade.registry import Case, Check, Likely
-from reference.backprop import Keras, Torch
+from reference.activations import Torch as Activations
+from reference.backprop import Keras, Mistakes, Torch
 
 # The notes' one-step example (Han & Kamber): units 1-3 input, 4-5 hidden, 6 output.
 TEXTBOOK = dict(
@@ -34,97 +35,32 @@ TEXTBOOK = dict(
 )
 
 
-# --- NumPy twins of the functions, with the classic mistakes as switches (for `likely`) ---
+# --- known mistakes: computed by the oracles' own framework code (reference.backprop.Mistakes)
+# or as transformations of oracle outputs; never by a NumPy twin of a graded function ----------
 
-def _sigmoid(z):
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-ACT = {"sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
-       "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
-       "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64))}
-OUT = {"linear": lambda z: z, "sigmoid": _sigmoid, "softmax": _softmax}
+def _forward_likely(mistake):
+    def value(X, params, hidden="sigmoid", output="linear"):
+        if mistake == "hidden_on_output":       # the last layer gets the hidden activation
+            return Torch.mlp_forward(X, params, hidden, hidden)[0]
+        if mistake == "no_hidden":              # hidden layers without activation
+            return Torch.mlp_forward(X, params, "linear", output)[0]
+        if output != "softmax":                 # "softmax_axis0": only a softmax output has an axis
+            return None
+        return Activations.softmax(Torch.mlp_forward(X, params, hidden, "linear")[0], axis=0)
+    return value
 
 
-def _net_update(x, t, W1, b1, W2, b2, lr, mistake=None):
-    o1 = _sigmoid(x @ W1 + b1)
-    o2 = _sigmoid(o1 @ W2 + b2)
-    d2 = (_sigmoid(o2) * (1 - _sigmoid(o2)) if mistake == "at_output" else o2 * (1 - o2)) * (t - o2)
-    sign = -1.0 if mistake == "subtract" else 1.0
-    W2n = W2 + sign * lr * np.outer(o1, d2)
-    back = (W2n if mistake == "updated_first" else W2) @ d2
-    d1 = back if mistake == "no_derivative" else o1 * (1 - o1) * back
-    return W1 + sign * lr * np.outer(x, d1), b1 + sign * lr * d1, W2n, b2 + sign * lr * d2
+def _loss_likely(variant):
+    return _as_dict(functools.partial(Mistakes.mlp_loss_and_grads, variant=variant))
 
 
-def _forward(X, params, hidden="sigmoid", output="linear", mistake=None):
-    act = ACT[hidden][0]
-    A = X
-    for i, (W, b) in enumerate(params):
-        Z = A @ W + b
-        if i < len(params) - 1:
-            A = Z if mistake == "no_hidden" else act(Z)
-        elif mistake == "hidden_on_output":
-            A = act(Z)
-        elif mistake == "softmax_axis0" and output == "softmax":
-            e = np.exp(Z - Z.max(axis=0))
-            A = e / e.sum(axis=0)
-        else:
-            A = OUT[output](Z)
-    return A
+def _net_likely(variant):
+    return lambda x, t, W1, b1, W2, b2, lr: Mistakes.sigmoid_net_update(x, t, W1, b1, W2, b2, lr, variant)
 
 
-def _loss_and_grads(X, Y, params, hidden="sigmoid", loss="mse", mistake=None):
-    act, act_grad = ACT[hidden]
-    As, Zs, A = [X], [], X
-    for i, (W, b) in enumerate(params):
-        Zs.append(A @ W + b)
-        A = act(Zs[-1]) if i < len(params) - 1 else Zs[-1]
-        As.append(A)
-    Z, N = Zs[-1], X.shape[0]
-    if loss == "mse":
-        count = N if mistake == "mse_over_rows" else Y.size
-        value, dZ = np.sum((Z - Y) ** 2) / count, 2 * (Z - Y) / count
-    elif loss == "bce":
-        value = np.mean(np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z))))
-        dZ = (_sigmoid(Z) - Y) / N
-    else:
-        logp = Z - Z.max(axis=1, keepdims=True)
-        logp = logp - np.log(np.exp(logp).sum(axis=1, keepdims=True))
-        value, dZ = -np.mean(np.sum(Y * logp, axis=1)), (_softmax(Z) - Y) / N
-    out = {"loss": float(value)}
-    for i in reversed(range(len(params))):
-        out[f"dW{i + 1}"], out[f"db{i + 1}"] = As[i].T @ dZ, dZ.sum(axis=0)
-        if i > 0:
-            back = dZ @ params[i][0].T
-            if mistake == "no_derivative":
-                dZ = back
-            elif mistake == "at_output":
-                dZ = back * act_grad(As[i])
-            else:
-                dZ = back * act_grad(Zs[i - 1])
-    return {k: out[k] for k in ["loss"] + [f"d{p}{i + 1}" for i in range(len(params)) for p in "Wb"]}
-
-
-def _central(test_function, x, h=1e-5, one_sided=False):
-    f, x = TEST_FUNCTIONS[test_function], np.array(x, dtype=np.float64)
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = f(x)
-        x[idx] = old if one_sided else old - h
-        down = f(x)
-        x[idx] = old
-        g[idx] = (up - down) / (h if one_sided else 2 * h)
-    return g
+def _relerr_elements(a, b):
+    """Each element's relative error, by the oracle on that element alone."""
+    return np.array([Torch.relative_error(u, v) for u, v in zip(np.ravel(a), np.ravel(b))])
 
 
 # --- oracles in the drivers' formats --------------------------------------------------------
@@ -197,9 +133,9 @@ def net_update_extremes(rng):
     d, h, k = 4, 3, 2
     x = rng.normal(size=d)
     (W1, b1), (W2, b2) = _params(rng, [d, h, k])
-    c1 = 900.0 / np.max(np.abs(x @ W1 + b1))
+    c1 = 900.0 / np.max(np.abs(Torch.dense_forward(x[None], W1, b1)))
     W1, b1 = W1 * c1, b1 * c1
-    c2 = 900.0 / np.max(np.abs(_sigmoid(x @ W1 + b1) @ W2 + b2))
+    c2 = 900.0 / np.max(np.abs(Torch.mlp_forward(x[None], [(W1, b1), (W2, b2)], "sigmoid", "linear")[0]))
     W2, b2 = W2 * c2, b2 * c2
     return [Case((x, np.array([1.0, 0.0]), W1, b1, W2, b2, 0.5), {},
                  "net inputs up to +-900: saturated units, whose error terms are 0")]
@@ -233,11 +169,9 @@ def mlp_forward_extremes(rng):
         n, sizes = 4, [3, 5, 4, 3]
         params = _params(rng, sizes)
         X = rng.normal(size=(n, 3))
-        A = X
         for i, (W, b) in enumerate(params):   # scale each layer so |net input| <= 900
-            c = 900.0 / np.max(np.abs(A @ W + b))
+            c = 900.0 / np.max(np.abs(Torch.mlp_forward(X, params[:i + 1], "sigmoid", "linear")[0]))
             params[i] = (W * c, b * c)
-            A = _sigmoid(A @ params[i][0] + params[i][1])
         out.append(Case((X, params), {"hidden": "sigmoid", "output": output},
                         "net inputs up to +-900 in every layer"))
     return out
@@ -263,8 +197,7 @@ def mlp_loss_extremes(rng):
         sizes = [3, 4, k]
         params = _params(rng, sizes)
         X = rng.normal(size=(5, 3))
-        H = _sigmoid(X @ params[0][0] + params[0][1])
-        c = 900.0 / np.max(np.abs(H @ params[1][0] + params[1][1]))
+        c = 900.0 / np.max(np.abs(Torch.mlp_forward(X, params, "sigmoid", "linear")[0]))
         params[1] = (params[1][0] * c, params[1][1] * c)
         out.append(Case((X, _targets(rng, loss, 5, k), params), {"hidden": "sigmoid", "loss": loss},
                         "logits up to +-900: compute the loss from the logits, stably"))
@@ -309,7 +242,7 @@ def relerr_edges(rng):
 NUMGRAD_LIKELY = (
     Likely("you used the one-sided difference (f(x + h) - f(x)) / h: its error shrinks like h; the "
            "central difference (f(x + h) - f(x - h)) / 2h has an error of order h^2",
-           lambda name, x, h=1e-5: _central(name, x, h, one_sided=True)),
+           Mistakes.one_sided_difference),
 )
 
 
@@ -343,15 +276,15 @@ def _x_unchanged(got, expected, case):
 def _likely_net():
     return (
         Likely("the hidden error terms were computed from the UPDATED output weights: compute every "
-               "Err_j with the old weights first, then update", functools.partial(_net_update, mistake="updated_first")),
+               "Err_j with the old weights first, then update", _net_likely("updated_first")),
         Likely("the hidden error term lacks the factor O_j (1 - O_j), the derivative of the sigmoid",
-               functools.partial(_net_update, mistake="no_derivative")),
+               _net_likely("no_derivative")),
         Likely("you subtracted the increments: with Err_j = O_j (1 - O_j)(T_j - O_j) the textbook ADDS "
                "lr * Err_j * O_i (Err_j already carries the minus sign of the gradient)",
-               functools.partial(_net_update, mistake="subtract")),
+               _net_likely("subtract")),
         Likely("you took the sigmoid's derivative at the output O_j (sigmoid_grad(O)): sigmoid_grad expects "
                "the net input I_j; written with the output, the derivative is O_j (1 - O_j)",
-               functools.partial(_net_update, mistake="at_output")),
+               _net_likely("at_output")),
     )
 
 
@@ -371,13 +304,14 @@ def _net_checks():
 def _dense_checks():
     fwd = dict(torch=Torch.dense_forward, keras=Keras.dense_forward,
                likely=(Likely("you multiplied by W.T: W has shape (D_in, D_out), so Z = X @ W + b",
-                              lambda X, W, b: X @ W.T + b),
-                       Likely("the bias is missing", lambda X, W, b: X @ W)))
+                              lambda X, W, b: Torch.dense_forward(X, np.transpose(W), b)),
+                       Likely("the bias is missing", lambda X, W, b: Torch.dense_forward(X, W, np.zeros_like(b)))))
     bwd = dict(torch=Torch.dense_backward, keras=Keras.dense_backward,
+               # with W.T in place of W only dX changes: it is dZ @ W
                likely=(Likely("dX = dZ @ W.T (W is (D_in, D_out)), not dZ @ W",
-                              lambda dZ, X, W: (dZ @ W, X.T @ dZ, dZ.sum(axis=0))),
+                              lambda dZ, X, W: Torch.dense_backward(dZ, X, np.transpose(W))),
                        Likely("dW = X.T @ dZ, not its transpose dZ.T @ X",
-                              lambda dZ, X, W: (dZ @ W.T, dZ.T @ X, dZ.sum(axis=0)))))
+                              lambda dZ, X, W: (lambda dX, dW, db: (dX, dW.T, db))(*Torch.dense_backward(dZ, X, W)))))
     square = [(1, 3, 3), (4, 4, 4)]
     return [
         Check("dense_forward", "types and shapes", 1, lambda rng: dense_cases(rng, ((2, 3, 2), (1, 4, 1))),
@@ -397,10 +331,10 @@ def _dense_checks():
 def _mlp_forward_checks():
     common = dict(torch=_y_hat(Torch.mlp_forward), keras=_y_hat(Keras.mlp_forward), driver="lab05_backprop.mlp_forward",
                   likely=(Likely("the output layer got the hidden activation too: the last layer uses `output`",
-                                 functools.partial(_forward, mistake="hidden_on_output")),
-                          Likely("the hidden layers have no activation", functools.partial(_forward, mistake="no_hidden")),
+                                 _forward_likely("hidden_on_output")),
+                          Likely("the hidden layers have no activation", _forward_likely("no_hidden")),
                           Likely("softmax normalised over the batch (axis 0): each ROW of Y_hat sums to 1",
-                                 functools.partial(_forward, mistake="softmax_axis0"))))
+                                 _forward_likely("softmax_axis0"))))
     fn = "mlp_forward"
     return [
         Check(fn, "types and shapes", 1, lambda rng: mlp_forward_cases(rng, outputs=("linear", "softmax"), count=2),
@@ -423,11 +357,11 @@ def _mlp_loss_checks():
         torch=_as_dict(Torch.mlp_loss_and_grads), keras=_as_dict(Keras.mlp_loss_and_grads),
         driver="lab05_backprop.mlp_loss_and_grads",
         likely=(Likely("the hidden layers' deltas lack the activation's derivative: "
-                       "dZ = (dZ_next @ W_next.T) * g'(Z)", functools.partial(_loss_and_grads, mistake="no_derivative")),
+                       "dZ = (dZ_next @ W_next.T) * g'(Z)", _loss_likely("no_derivative")),
                 Likely("you took the activation's derivative at the layer's OUTPUT A = g(Z) instead of at its "
-                       "pre-activation Z", functools.partial(_loss_and_grads, mistake="at_output")),
+                       "pre-activation Z", _loss_likely("at_output")),
                 Likely("MSE is the mean over all N * K elements (torch's reduction='mean'), not over the N rows",
-                       functools.partial(_loss_and_grads, mistake="mse_over_rows"))))
+                       _loss_likely("mse_over_rows"))))
     fn = "mlp_loss_and_grads"
     return [
         Check(fn, "types and shapes", 1,
@@ -468,7 +402,7 @@ def _numgrad_checks():
 def _relerr_checks():
     common = dict(torch=Torch.relative_error, keras=Keras.relative_error,
                   likely=(Likely("you took the mean of the elementwise errors: the check reports the worst one (max)",
-                                 lambda a, b: float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))),
+                                 lambda a, b: float(np.mean(_relerr_elements(a, b)))),
                           Likely("the denominator is max(1e-8, |a| + |b|), the sum of both magnitudes",
                                  lambda a, b: float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b))))))))
     fn = "relative_error"

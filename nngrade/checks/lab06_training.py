@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from nngrade.registry import Case, Check, Likely
-from reference.training import Keras, Torch, distribution_problem, spec_difference
+from reference.training import Keras, Mistakes, Torch, distribution_problem, spec_difference
 
 OPT_RTOL, OPT_ATOL = 1e-10, 1e-13
 TRAIN_RTOL, TRAIN_ATOL = 1e-9, 1e-12
@@ -134,88 +134,36 @@ def _init_checks(fn) -> list[Check]:
 
 
 # ----------------------------------------------------------------------------------------
-# Optimizers: NumPy versions of the right update and of the usual mistakes (Likely rows)
+# Optimizers: the usual mistakes (Likely rows), computed by the frameworks' optimizers
+# (reference.training: Torch and Keras, and Mistakes for a changed state or parameter group)
 # ----------------------------------------------------------------------------------------
-
-def _run(update, params, grads):
-    ps = [np.array(p, dtype=np.float64) for p in params]
-    state: dict = {}
-    out = []
-    for t, step in enumerate(grads, 1):
-        for i, (p, g) in enumerate(zip(ps, step)):
-            p[...] = update(i, t, p.copy(), np.asarray(g, dtype=np.float64), state)
-        out.append([p.copy() for p in ps])
-    return out
-
 
 def _unchanged(params, grads, **_):
     return [[np.array(p, dtype=np.float64) for p in params] for _ in grads]
 
 
-def np_sgd(params, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0, mistake=None):
-    def update(i, t, p, g, st):
-        if mistake == "decoupled":
-            p = p - lr * weight_decay * p
-        elif mistake != "no_decay":
-            g = g + weight_decay * p
-        if momentum:
-            if mistake == "damped":
-                st[i] = momentum * st.get(i, 0.0) + (1 - momentum) * g
-            else:
-                st[i] = g.copy() if i not in st else momentum * st[i] + g
-            if nesterov and mistake == "nesterov_lookahead_only":
-                g = momentum * st[i]
-            else:
-                g = g + momentum * st[i] if nesterov and mistake != "nesterov_plain" else st[i]
-        return p - lr * g
-    return _run(update, params, grads)
+def _with(oracle, **changed):
+    """The oracle with some hyperparameters replaced (a function of the case's own ones)."""
+    def value(params, grads, **hyper):
+        return oracle(params, grads, **dict(hyper, **{k: f(hyper) for k, f in changed.items()}))
+    return value
 
 
-def np_adagrad(params, grads, lr=0.01, eps=1e-10, mistake=None):
-    def update(i, t, p, g, st):
-        st[i] = st.get(i, 0.1 if mistake == "acc0" else 0.0) + g * g
-        with np.errstate(all="ignore"):
-            if mistake == "eps_inside":
-                return p - lr * g / np.sqrt(st[i] + eps)
-            if mistake == "no_sqrt":
-                return p - lr * g / (st[i] + eps)
-            return p - lr * g / (np.sqrt(st[i]) + eps)
-    return _run(update, params, grads)
+def _adagrad_acc0(params, grads, lr=0.01, eps=1e-10):
+    return Mistakes.torch_optimizer("Adagrad", params, grads, lr=lr, eps=eps, initial_accumulator_value=0.1)
 
 
-def np_rmsprop(params, grads, lr=0.01, alpha=0.99, eps=1e-8, mistake=None):
-    def update(i, t, p, g, st):
-        a = 1 - alpha if mistake == "swapped" else alpha
-        st[i] = a * st.get(i, 0.0) + (1 - a) * g * g
-        with np.errstate(all="ignore"):
-            if mistake == "eps_inside":
-                return p - lr * g / np.sqrt(st[i] + eps)
-            return p - lr * g / (np.sqrt(st[i]) + eps)
-    return _run(update, params, grads)
+def _rmsprop_swapped(params, grads, lr=0.01, alpha=0.99, eps=1e-8):
+    return Torch.RMSprop(params, grads, lr=lr, alpha=1 - alpha, eps=eps)
 
 
-def np_adam(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, mistake=None):
-    b1, b2 = betas
-
-    def update(i, t, p, g, st):
-        m, v = st.get(i, (0.0, 0.0))
-        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-        st[i] = (m, v)
-        tt = 1 if mistake == "t_fixed" else t
-        with np.errstate(all="ignore"):
-            if mistake == "no_bias_correction":
-                return p - lr * m / (np.sqrt(v) + eps)
-            m_hat, v_hat = m / (1 - b1 ** tt), v / (1 - b2 ** tt)
-            if mistake == "eps_inside":
-                return p - lr * m_hat / np.sqrt(v_hat + eps)
-            if mistake == "keras_eps":
-                return p - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(v) + eps)
-            return p - lr * m_hat / (np.sqrt(v_hat) + eps)
-    return _run(update, params, grads)
+def _keras_formula(name):
+    """Keras's optimizer (its formula is the mistake), in float64 (reference.training.Mistakes)."""
+    return lambda params, grads, **hyper: Mistakes.keras_formula(name, params, grads, **hyper)
 
 
-def _variant(fn, mistake):
-    return lambda params, grads, **hyper: fn(params, grads, **hyper, mistake=mistake)
+def _adam_state(variant):
+    return lambda params, grads, **hyper: Mistakes.adam_with_state(params, grads, **hyper, variant=variant)
 
 
 NOT_IN_PLACE = Likely("the parameters never change: `step` must update the arrays it was given in place "
@@ -223,32 +171,32 @@ NOT_IN_PLACE = Likely("the parameters never change: `step` must update the array
 OPT_LIKELY = {
     "SGD": (NOT_IN_PLACE,
             Likely("this is plain momentum: with nesterov=True the step uses g + momentum * buf "
-                   "(Nesterov's look-ahead), not buf", _variant(np_sgd, "nesterov_plain")),
+                   "(Nesterov's look-ahead), not buf", _with(Torch.SGD, nesterov=lambda h: False)),
+            # Keras's SGD(weight_decay=...) is the decoupled decay
             Likely("this is decoupled weight decay (p -= lr * wd * p apart from the gradient, as Keras and "
                    "AdamW do); the contract follows torch.optim.SGD: add wd * p to the gradient first, so "
-                   "that it goes through the momentum buffer", _variant(np_sgd, "decoupled")),
-            Likely("weight_decay is ignored: add weight_decay * p to the gradient", _variant(np_sgd, "no_decay")),
+                   "that it goes through the momentum buffer", _keras_formula("SGD")),
+            Likely("weight_decay is ignored: add weight_decay * p to the gradient",
+                   _with(Torch.SGD, weight_decay=lambda h: 0.0)),
             Likely("the momentum buffer is an average (buf = m buf + (1 - m) g); torch's is buf = m buf + g, "
-                   "starting from buf = g", _variant(np_sgd, "damped"))),
+                   "starting from buf = g", Mistakes.sgd_damped)),
     "Adagrad": (NOT_IN_PLACE,
+                # Keras's Adagrad (its accumulator started at 0, as torch's) puts eps inside the root
                 Likely("eps is inside the square root (Keras's formula); torch divides by sqrt(sum g^2) + eps",
-                       _variant(np_adagrad, "eps_inside")),
-                Likely("the accumulator starts at 0.1 (Keras's default); torch's starts at 0",
-                       _variant(np_adagrad, "acc0")),
-                Likely("the square root of the accumulator is missing", _variant(np_adagrad, "no_sqrt"))),
+                       _keras_formula("Adagrad")),
+                Likely("the accumulator starts at 0.1 (Keras's default); torch's starts at 0", _adagrad_acc0),
+                Likely("the square root of the accumulator is missing", Mistakes.adagrad_without_sqrt)),
     "RMSprop": (NOT_IN_PLACE,
                 Likely("eps is inside the square root (Keras's formula); torch divides by sqrt(v) + eps",
-                       _variant(np_rmsprop, "eps_inside")),
-                Likely("alpha and 1 - alpha are swapped: v = alpha v + (1 - alpha) g^2",
-                       _variant(np_rmsprop, "swapped"))),
+                       _keras_formula("RMSprop")),
+                Likely("alpha and 1 - alpha are swapped: v = alpha v + (1 - alpha) g^2", _rmsprop_swapped)),
     "Adam": (NOT_IN_PLACE,
              Likely("the bias correction is missing: divide m by 1 - beta1^t and v by 1 - beta2^t, with t "
-                    "the number of steps so far", _variant(np_adam, "no_bias_correction")),
-             Likely("the bias correction uses t = 1 at every step: count the steps", _variant(np_adam, "t_fixed")),
-             Likely("eps is inside the square root; torch divides by sqrt(v_hat) + eps",
-                    _variant(np_adam, "eps_inside")),
+                    "the number of steps so far", _adam_state("no_bias_correction")),
+             Likely("the bias correction uses t = 1 at every step: count the steps", _adam_state("t_fixed")),
+             Likely("eps is inside the square root; torch divides by sqrt(v_hat) + eps", _adam_state("eps_inside")),
              Likely("this is Keras's Adam (bias correction folded into the step size, eps added to sqrt(v)); "
-                    "torch adds eps to sqrt(v_hat)", _variant(np_adam, "keras_eps"))),
+                    "torch adds eps to sqrt(v_hat)", _keras_formula("Adam"))),
 }
 
 FLOAT32 = "Keras also rounds Python-float hyperparameters (0.9, 0.99, 0.999, ...) to float32 (1e-8 relative)"
@@ -347,17 +295,23 @@ def _l2_edges(rng):
             Case((_weights(rng, [(6,)]), 1.0), {}, "one 1-D array, lam = 1")]
 
 
+def _per_array(ws, lam):
+    """The oracle's penalty of each array alone."""
+    return [Torch.l2_penalty([w], lam) for w in ws]
+
+
 L2_LIKELY = {
     "l2_penalty": (Likely("you took the mean of the squares; the penalty sums them",
-                          lambda ws, lam: lam / 2 * sum(float(np.mean(w * w)) for w in ws)),
+                          lambda ws, lam: sum(P / np.size(w) for P, w in zip(_per_array(ws, lam), ws))),
+                   # lam / 2 * ||w|| = sqrt(lam / 2 * (lam / 2 * ||w||^2))
                    Likely("you took the norm (a square root) instead of the sum of squares",
-                          lambda ws, lam: lam / 2 * sum(float(np.sqrt(np.sum(w * w))) for w in ws)),
+                          lambda ws, lam: sum(float(np.sqrt(lam / 2 * P)) for P in _per_array(ws, lam))),
                    Likely("the 1/2 is missing: the penalty is lam / 2 * sum of squares",
-                          lambda ws, lam: lam * sum(float(np.sum(w * w)) for w in ws))),
+                          lambda ws, lam: 2 * Torch.l2_penalty(ws, lam))),
     "l2_penalty_grad": (Likely("the gradient of lam / 2 * w^2 is lam * w: an extra factor 2",
-                               lambda ws, lam: [2 * lam * np.asarray(w) for w in ws]),
+                               lambda ws, lam: [2 * g for g in Torch.l2_penalty_grad(ws, lam)]),
                         Likely("you returned lam / 2 * w: the 2 of the derivative cancels the 1/2",
-                               lambda ws, lam: [lam / 2 * np.asarray(w) for w in ws])),
+                               lambda ws, lam: [g / 2 for g in Torch.l2_penalty_grad(ws, lam)])),
 }
 
 
@@ -410,10 +364,16 @@ def _mb_cases(rng, kind):
 
 
 def _mb_two_orders(X, y, batch_size, seed=None):
-    """X in the order of a first rng.permutation(N), y in the order of a second one."""
+    """X in the order of a first rng.permutation(N), y in the order of a second one: the oracle's
+    X batches, and its batches of y permuted by the second draw, taken in order."""
+    if seed is None:
+        return None
     rng = np.random.default_rng(seed)
-    ox, oy = rng.permutation(len(X)), rng.permutation(len(X))
-    return [(X[ox[s:s + batch_size]], y[oy[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
+    rng.permutation(len(X))
+    second = rng.permutation(len(X))
+    xs = Torch.iterate_minibatches(X, y, batch_size, seed)
+    ys = Torch.iterate_minibatches(X, np.asarray(y)[second], batch_size, None)
+    return [(xb, yb) for (xb, _), (_, yb) in zip(xs, ys)]
 
 
 MB_LIKELY = (
@@ -458,8 +418,8 @@ def _train_case(rng, n, n_val, hidden, batch_size, epochs, lr=0.5, momentum=0.0,
     sizes = [X_all.shape[1], *hidden, 10]
     params = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        lim = np.sqrt(6.0 / (a + b))
-        params += [rng.uniform(-lim, lim, size=(a, b)), rng.normal(0, 0.1, size=b)]
+        spec = Torch.xavier_uniform(None, a, b)    # the bounds of torch.nn.init.xavier_uniform_
+        params += [rng.uniform(spec["low"], spec["high"], size=(a, b)), rng.normal(0, 0.1, size=b)]
     kwargs = {"lr": lr, "momentum": momentum}
     if n_val:
         kwargs.update(X_val=X_all[idx[n:n + n_val]], y_val=y_all[idx[n:n + n_val]])
@@ -489,76 +449,9 @@ def _train_cases(rng, which):
     return cases if which == "all" else [cases[which]]
 
 
-def np_train(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, momentum=0.0, mistake=None):
-    """A NumPy train with the grader's SGD; `mistake` reproduces a known wrong version."""
-    ps = [np.array(p, dtype=np.float64) for p in params]
-    bufs = [None] * len(ps)
-
-    def forward(x):
-        acts = [x]
-        for i in range(0, len(ps) - 2, 2):
-            acts.append(1.0 / (1.0 + np.exp(-(acts[-1] @ ps[i] + ps[i + 1]))))
-        return acts, acts[-1] @ ps[-2] + ps[-1]
-
-    def metrics(logits, t):
-        z = logits - logits.max(axis=1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        return float(-logp[np.arange(len(t)), t].mean()), float(np.mean(logits.argmax(axis=1) == t)), np.exp(logp)
-
-    hist = {"loss": [], "accuracy": []}
-    if X_val is not None:
-        hist.update(val_loss=[], val_accuracy=[])
-    n = len(X)
-    for _ in range(epochs):
-        if X_val is not None and mistake == "val_before":
-            vl, va, _ = metrics(forward(X_val)[1], y_val)
-            hist["val_loss"].append(vl)
-            hist["val_accuracy"].append(va)
-        tot_l = tot_a = 0.0
-        batch_losses = []
-        for s in range(0, n, batch_size):
-            xb, yb = X[s:s + batch_size], y[s:s + batch_size]
-            acts, logits = forward(xb)
-            loss, acc, P = metrics(logits, yb)
-            tot_l += loss * len(yb)
-            tot_a += acc * len(yb)
-            batch_losses.append(loss)
-            dz = P.copy()
-            dz[np.arange(len(yb)), yb] -= 1.0
-            dz /= {"no_mean": 1.0, "full_n": n}.get(mistake, len(yb))
-            grads = []
-            for layer in range(len(ps) // 2 - 1, -1, -1):
-                W = ps[2 * layer]
-                grads = [acts[layer].T @ dz, dz.sum(axis=0)] + grads
-                if layer:
-                    dz = (dz @ W.T) * acts[layer] * (1 - acts[layer])
-            for i, (p, g) in enumerate(zip(ps, grads)):
-                if momentum:
-                    bufs[i] = g.copy() if bufs[i] is None else momentum * bufs[i] + g
-                    g = bufs[i]
-                p -= lr * g
-            if mistake == "loss_after_update":
-                after, acc_after, _ = metrics(forward(xb)[1], yb)
-                tot_l += (after - loss) * len(yb)
-                tot_a += (acc_after - acc) * len(yb)
-        if mistake == "batch_mean":
-            hist["loss"].append(float(np.mean(batch_losses)))
-        elif mistake == "end_of_epoch":
-            l, a, _ = metrics(forward(X)[1], y)
-            hist["loss"].append(l)
-            tot_a = a * n
-        else:
-            hist["loss"].append(tot_l / n)
-        hist["accuracy"].append(tot_a / n)
-        if X_val is not None and mistake != "val_before":
-            vl, va, _ = metrics(forward(X_val)[1], y_val)
-            hist["val_loss"].append(vl)
-            hist["val_accuracy"].append(va)
-    return hist, ps
-
-
-def _train_variant(mistake, part):
-    return lambda *a, **k: np_train(*a, **k, mistake=mistake)[part]
+def _train_variant(variant, part):
+    """A known wrong `train` (reference.training.Mistakes.train: the PyTorch loop with one change)."""
+    return lambda *a, **k: Mistakes.train(*a, **k, variant=variant)[part]
 
 
 TRAIN_LIKELY = {

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from nngrade.registry import Case, Check, Likely
-from reference.gradient_flow import Keras, Torch
+from reference.gradient_flow import Keras, Mistakes, Torch
 
 FRESH = "lab08_gradient_flow.fresh"
 TORCH_CLIP_DIFFERS = ("torch.nn.utils.clip_grad_norm_ scales by max_norm / (norm + 1e-6), not max_norm / norm: "
@@ -74,44 +74,10 @@ def _edge_cases(rng):
     return [one_layer, batch_of_one, kink]
 
 
-# ---------------------------------------------------------------- known mistakes (NumPy, grader side)
-
-def _act(z, hidden):
-    if hidden == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * z))
-    return np.tanh(z) if hidden == "tanh" else np.maximum(z, 0.0)
-
-
-def _act_grad(z, hidden, relu_at_zero=0.0):
-    if hidden == "sigmoid":
-        s = _act(z, hidden)
-        return s * (1.0 - s)
-    if hidden == "tanh":
-        return 1.0 - np.tanh(z) ** 2
-    return np.where(z > 0, 1.0, np.where(z == 0, relu_at_zero, 0.0))
-
-
-def _np_norms(X, Y, params, hidden="sigmoid", deriv="right", relu_at_zero=0.0, which="W"):
-    """The norms by hand, with a switch for each known mistake in the backward pass."""
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(_act(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    out = []
-    for i in range(len(params) - 1, -1, -1):
-        out.append(np.linalg.norm(A[i].T @ delta) if which == "W" else np.linalg.norm(delta.sum(axis=0)))
-        if i:
-            back = delta @ params[i][0].T
-            if deriv == "right":
-                delta = back * _act_grad(Z[i - 1], hidden, relu_at_zero)
-            elif deriv == "activation":
-                delta = back * _act(Z[i - 1], hidden)
-            else:
-                delta = back
-    return np.array(out[::-1])
-
+# ---------------------------------------------------------------- known mistakes
+# Computed from the oracles (reference.gradient_flow): PyTorch's norms transformed, autograd
+# through a wrong activation derivative or of the biases (Mistakes), and TensorFlow's clipping
+# with another norm (use_norm) or on a gradient scaled by a power of two.
 
 def _mask_same(alt, correct):
     """`alt` with every part that equals the right answer's (to diagnose's 1e-6) made NaN, or None
@@ -147,83 +113,80 @@ def _likely(correct, rows):
     return tuple(Likely(message, _distinct(value, correct)) for message, value in rows)
 
 
-NORMS_LIKELY = _likely(_np_norms, (
+def _norms_with(backward=None, of="weight", only=None):
+    def value(X, Y, params, hidden="sigmoid"):
+        if only is not None and hidden != only:
+            return Torch.layer_gradient_norms(X, Y, params, hidden)
+        return Mistakes.layer_gradient_norms(X, Y, params, hidden, backward=backward, of=of)
+    return value
+
+
+NORMS_LIKELY = _likely(Torch.layer_gradient_norms, (
     ("the loss is the mean over all N*K elements: you divided by N only (the batch size), "
            "so every norm is K times too large",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden) * Y.shape[1]),
+           lambda X, Y, params, hidden="sigmoid": Torch.layer_gradient_norms(X, Y, params, hidden) * Y.shape[1]),
     ("the loss is the mean over all N*K elements, not their sum: divide by Y.size",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden) * Y.size),
+           lambda X, Y, params, hidden="sigmoid": Torch.layer_gradient_norms(X, Y, params, hidden) * Y.size),
     ("the norms are in the reverse order: the contract lists them input layer first",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden)[::-1]),
+           lambda X, Y, params, hidden="sigmoid": Torch.layer_gradient_norms(X, Y, params, hidden)[::-1]),
     ("these are squared norms: the Frobenius norm is the square root of the sum of squares",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden) ** 2),
+           lambda X, Y, params, hidden="sigmoid": Torch.layer_gradient_norms(X, Y, params, hidden) ** 2),
     ("these are the norms of the bias gradients; the contract asks for the weight gradients dW",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden, which="b")),
+           _norms_with(of="bias")),
     ("going back through a hidden layer you multiplied by the activation g(z), not by its "
-           "derivative g'(z)",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden, deriv="activation")),
+           "derivative g'(z)", _norms_with(backward="activation")),
     ("going back through a hidden layer you left out the activation's derivative g'(z)",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden, deriv="none")),
+           _norms_with(backward="none")),
     ("relu'(0) is 0 (PyTorch's convention): use z > 0, not z >= 0",
-           lambda X, Y, params, hidden="sigmoid": _np_norms(X, Y, params, hidden, relu_at_zero=1.0)),
+           _norms_with(backward="relu_ge", only="relu")),
 ))
 
 
 def _norm(g):
-    return float(np.sqrt(np.sum(np.asarray(g, dtype=np.float64) ** 2)))
+    return float(np.linalg.norm(np.asarray(g, dtype=np.float64)))
 
 
-def _clip(g, m):
-    return g * m / max(_norm(g), m)
+def _gnorm(grads):
+    return Mistakes.global_norm(grads)
 
 
-CLIP_LIKELY = _likely(_clip, (
+CLIP_LIKELY = _likely(Keras.clip_by_norm, (
     ("you scaled the gradient to norm max_norm even though its norm was already below it: scale "
            "by max_norm / max(norm, max_norm), which is 1 for a small gradient",
-           lambda g, max_norm: g * max_norm / _norm(g)),
+           lambda g, max_norm: Mistakes.rescale_to_norm([g], max_norm)[0]),
     ("you clipped each element to [-max_norm, max_norm] (clipping by value): clipping by norm "
            "rescales the whole array and keeps its direction",
            lambda g, max_norm: np.clip(g, -max_norm, max_norm)),
     ("you used the squared norm sum(g**2) where the norm sqrt(sum(g**2)) belongs",
-           lambda g, max_norm: g * max_norm / max(_norm(g) ** 2, max_norm)),
+           lambda g, max_norm: Mistakes.clip_by_global_norm_using([g], max_norm, _norm(g) ** 2)[0]),
     ("you divided by max(norm, max_norm) but did not multiply by max_norm",
-           lambda g, max_norm: g / max(_norm(g), max_norm)),
+           lambda g, max_norm: Keras.clip_by_norm(g, max_norm) / max_norm),
     ("you added 1e-6 to the norm, as torch's clip_grad_norm_ does: the contract's formula "
            "(tf.clip_by_norm's) has no epsilon, and needs none since it never divides by the norm alone",
-           lambda g, max_norm: g * min(1.0, max_norm / (_norm(g) + 1e-6))),
+           Torch.clip_by_norm),
 ))
 
 
-def _gnorm(grads):
-    return float(np.sqrt(sum(np.sum(np.asarray(g, dtype=np.float64) ** 2) for g in grads)))
+def _with_norm(grads, max_norm, norm):
+    return Mistakes.clip_by_global_norm_using(grads, max_norm, norm), norm
 
 
-def _gclip(grads, m, norm):
-    return [g * m / max(norm, m) for g in grads]
-
-
-def _gclip_both(grads, max_norm):
-    return _gclip(grads, max_norm, _gnorm(grads)), _gnorm(grads)
-
-
-GLOBAL_LIKELY = _likely(_gclip_both, (
+GLOBAL_LIKELY = _likely(Keras.clip_by_global_norm, (
     ("you clipped each array by its own norm (per-tensor clipping): clip_by_global_norm scales all "
            "of them by ONE factor computed from the global norm sqrt(sum of every squared element), which "
            "keeps the direction of the whole gradient",
-           lambda grads, max_norm: ([_clip(g, max_norm) for g in grads], _gnorm(grads))),
+           lambda grads, max_norm: ([Keras.clip_by_norm(g, max_norm) for g in grads], _gnorm(grads))),
     ("the second value must be the global norm BEFORE clipping (as tf.clip_by_global_norm returns it)",
-           lambda grads, max_norm: (_gclip(grads, max_norm, _gnorm(grads)), min(_gnorm(grads), max_norm))),
+           lambda grads, max_norm: (lambda clipped, norm: (clipped, min(norm, max_norm)))(
+               *Keras.clip_by_global_norm(grads, max_norm))),
     ("the global norm is sqrt(sum of the squared norms), not the sum of the arrays' norms",
-           lambda grads, max_norm: (_gclip(grads, max_norm, sum(_norm(g) for g in grads)),
-                                    sum(_norm(g) for g in grads))),
+           lambda grads, max_norm: _with_norm(grads, max_norm, sum(_norm(g) for g in grads))),
     ("the global norm is the square root of the sum of squares: yours is the sum of squares",
-           lambda grads, max_norm: (_gclip(grads, max_norm, _gnorm(grads) ** 2), _gnorm(grads) ** 2)),
+           lambda grads, max_norm: _with_norm(grads, max_norm, _gnorm(grads) ** 2)),
     ("you scaled the gradients up to norm max_norm although their global norm was below it",
-           lambda grads, max_norm: ([g * max_norm / _gnorm(grads) for g in grads], _gnorm(grads))),
+           lambda grads, max_norm: (Mistakes.rescale_to_norm(grads, max_norm), _gnorm(grads))),
     ("you added 1e-6 to the global norm, as torch's clip_grad_norm_ does: the contract's formula "
-           "(tf.clip_by_global_norm's) has no epsilon",
-           lambda grads, max_norm: ([g * min(1.0, max_norm / (_gnorm(grads) + 1e-6)) for g in grads],
-                                    _gnorm(grads))),
+           "(tf.clip_by_global_norm's) has no epsilon", Torch.clip_by_global_norm),
 ))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from nngrade.registry import Case, Check, Likely
-from reference.convolution import Keras, Torch
+from reference.convolution import Keras, Mistakes, Torch
 
 
 def _out(n, k, s, p):
@@ -144,6 +144,7 @@ def _pool_ties(rng, backward=True):
 
 
 # ---------------------------------------------------------------- known mistakes
+# From the oracles (a flipped kernel, a rescaled db) or reference.convolution.Mistakes.
 
 def _flip(W):
     return np.ascontiguousarray(np.asarray(W)[::-1, ::-1])
@@ -163,44 +164,6 @@ def _db_mean(dOut, X, W, stride=1, padding=0):
     return dX, dW, db / (dOut.shape[0] * dOut.shape[1] * dOut.shape[2])
 
 
-def _windows(X, pool, stride):
-    """(n, i, j, c, window) for every pooling window: window is X[n, rows, cols, c], pool x pool."""
-    N, H, W, C = X.shape
-    for n in range(N):
-        for i in range(_out(H, pool, stride, 0)):
-            for j in range(_out(W, pool, stride, 0)):
-                for c in range(C):
-                    yield n, i, j, c, X[n, i * stride:i * stride + pool, j * stride:j * stride + pool, c]
-
-
-def _avg_pool(X, pool=2, stride=2):
-    N, H, W, C = X.shape
-    out = np.zeros((N, _out(H, pool, stride, 0), _out(W, pool, stride, 0), C))
-    for n, i, j, c, win in _windows(X, pool, stride):
-        out[n, i, j, c] = win.mean()
-    return out
-
-
-def _pool_backward(dOut, X, pool=2, stride=2, ties="first", accumulate=True):
-    """The backward pass by hand, with the tie rule and the accumulation as switches."""
-    dX = np.zeros_like(X)
-    for n, i, j, c, win in _windows(X, pool, stride):
-        hits = np.argwhere(win == win.max())
-        if ties == "first":
-            hits, share = hits[:1], 1.0
-        elif ties == "last":
-            hits, share = hits[-1:], 1.0
-        else:
-            share = 1.0 if ties == "all" else 1.0 / len(hits)
-        for a, b in hits:
-            r, col = i * stride + a, j * stride + b
-            if accumulate:
-                dX[n, r, col, c] += share * dOut[n, i, j, c]
-            else:
-                dX[n, r, col, c] = share * dOut[n, i, j, c]
-    return dX
-
-
 CONV_FORWARD_LIKELY = (
     Likely("your result is a true convolution (the kernel flipped by 180 degrees): the frameworks and "
            "this lab compute the cross-correlation, sum X[i*s + a, j*s + b] * W[a, b], no flip",
@@ -215,19 +178,20 @@ CONV_BACKWARD_LIKELY = (
            "cross-correlation, and so the backward pass must differentiate that", _true_conv_backward),
 )
 POOL_FORWARD_LIKELY = (
-    Likely("you averaged each window (average pooling): max pooling keeps each window's maximum", _avg_pool),
+    Likely("you averaged each window (average pooling): max pooling keeps each window's maximum",
+           Mistakes.avgpool2d_forward),
 )
 POOL_BACKWARD_LIKELY = (
     Likely("on a tie you sent the gradient to every maximum of the window: only the first maximum in "
-           "row-major order gets it", lambda dOut, X, pool=2, stride=2: _pool_backward(dOut, X, pool, stride, "all")),
+           "row-major order gets it",
+           lambda dOut, X, pool=2, stride=2: Mistakes.maxpool2d_backward_ties(dOut, X, pool, stride, "all")),
     Likely("on a tie you sent the gradient to the last maximum of the window: the first one, in row-major "
-           "order, gets it (np.argmax returns the first)",
-           lambda dOut, X, pool=2, stride=2: _pool_backward(dOut, X, pool, stride, "last")),
+           "order, gets it (np.argmax returns the first)", Mistakes.maxpool2d_backward_last_max),
     Likely("on a tie you split the gradient between the maxima: the first maximum in row-major order "
-           "gets all of it", lambda dOut, X, pool=2, stride=2: _pool_backward(dOut, X, pool, stride, "split")),
+           "gets all of it",
+           lambda dOut, X, pool=2, stride=2: Mistakes.maxpool2d_backward_ties(dOut, X, pool, stride, "split")),
     Likely("where windows overlap, an input that wins several windows must collect the gradient of "
-           "each (+=): yours keeps only the last one (=)",
-           lambda dOut, X, pool=2, stride=2: _pool_backward(dOut, X, pool, stride, accumulate=False)),
+           "each (+=): yours keeps only the last one (=)", Mistakes.maxpool2d_backward_overwrite),
 )
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nngrade.checks.lab06_training import CHECKS, np_adagrad, np_adam, np_rmsprop, np_sgd, np_train
+from nngrade.checks.lab06_training import CHECKS, OPT_LIKELY, TRAIN_LIKELY
 from nngrade.drivers.lab06_training import GraderSGD
 from reference import training as R
 from reference._frameworks import keras, torch
@@ -23,6 +23,154 @@ TRAIN_TOL = 1e-12          # measured: about 1e-15 between the three implementat
 
 def max_gap(a, b) -> float:
     return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
+
+
+# ----------------------------------------------------------------------------------------
+# An independent NumPy implementation (instructor tests only: it is not shipped in a release),
+# with the known mistakes as switches: the right version must equal PyTorch and Keras, and each
+# mistake must equal the `likely` row that the checks compute with the frameworks.
+# ----------------------------------------------------------------------------------------
+
+def _run(update, params, grads):
+    ps = [np.array(p, dtype=np.float64) for p in params]
+    state: dict = {}
+    out = []
+    for t, step in enumerate(grads, 1):
+        for i, (p, g) in enumerate(zip(ps, step)):
+            p[...] = update(i, t, p.copy(), np.asarray(g, dtype=np.float64), state)
+        out.append([p.copy() for p in ps])
+    return out
+
+
+def np_sgd(params, grads, lr, momentum=0.0, nesterov=False, weight_decay=0.0, mistake=None):
+    def update(i, t, p, g, st):
+        if mistake == "decoupled":
+            p = p - lr * weight_decay * p
+        elif mistake != "no_decay":
+            g = g + weight_decay * p
+        if momentum:
+            if mistake == "damped":
+                st[i] = momentum * st.get(i, 0.0) + (1 - momentum) * g
+            else:
+                st[i] = g.copy() if i not in st else momentum * st[i] + g
+            if nesterov and mistake == "nesterov_lookahead_only":
+                g = momentum * st[i]
+            else:
+                g = g + momentum * st[i] if nesterov and mistake != "nesterov_plain" else st[i]
+        return p - lr * g
+    return _run(update, params, grads)
+
+
+def np_adagrad(params, grads, lr=0.01, eps=1e-10, mistake=None):
+    def update(i, t, p, g, st):
+        st[i] = st.get(i, 0.1 if mistake == "acc0" else 0.0) + g * g
+        with np.errstate(all="ignore"):
+            if mistake == "eps_inside":
+                return p - lr * g / np.sqrt(st[i] + eps)
+            if mistake == "no_sqrt":
+                return p - lr * g / (st[i] + eps)
+            return p - lr * g / (np.sqrt(st[i]) + eps)
+    return _run(update, params, grads)
+
+
+def np_rmsprop(params, grads, lr=0.01, alpha=0.99, eps=1e-8, mistake=None):
+    def update(i, t, p, g, st):
+        a = 1 - alpha if mistake == "swapped" else alpha
+        st[i] = a * st.get(i, 0.0) + (1 - a) * g * g
+        with np.errstate(all="ignore"):
+            if mistake == "eps_inside":
+                return p - lr * g / np.sqrt(st[i] + eps)
+            return p - lr * g / (np.sqrt(st[i]) + eps)
+    return _run(update, params, grads)
+
+
+def np_adam(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, mistake=None):
+    b1, b2 = betas
+
+    def update(i, t, p, g, st):
+        m, v = st.get(i, (0.0, 0.0))
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        st[i] = (m, v)
+        tt = 1 if mistake == "t_fixed" else t
+        with np.errstate(all="ignore"):
+            if mistake == "no_bias_correction":
+                return p - lr * m / (np.sqrt(v) + eps)
+            m_hat, v_hat = m / (1 - b1 ** tt), v / (1 - b2 ** tt)
+            if mistake == "eps_inside":
+                return p - lr * m_hat / np.sqrt(v_hat + eps)
+            if mistake == "keras_eps":
+                return p - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(v) + eps)
+            return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return _run(update, params, grads)
+
+
+def np_train(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, momentum=0.0, mistake=None):
+    """A NumPy train with the grader's SGD; `mistake` reproduces a known wrong version."""
+    ps = [np.array(p, dtype=np.float64) for p in params]
+    bufs = [None] * len(ps)
+
+    def forward(x):
+        acts = [x]
+        for i in range(0, len(ps) - 2, 2):
+            acts.append(1.0 / (1.0 + np.exp(-(acts[-1] @ ps[i] + ps[i + 1]))))
+        return acts, acts[-1] @ ps[-2] + ps[-1]
+
+    def metrics(logits, t):
+        z = logits - logits.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(len(t)), t].mean()), float(np.mean(logits.argmax(axis=1) == t)), np.exp(logp)
+
+    hist = {"loss": [], "accuracy": []}
+    if X_val is not None:
+        hist.update(val_loss=[], val_accuracy=[])
+    n = len(X)
+    for _ in range(epochs):
+        if X_val is not None and mistake == "val_before":
+            vl, va, _ = metrics(forward(X_val)[1], y_val)
+            hist["val_loss"].append(vl)
+            hist["val_accuracy"].append(va)
+        tot_l = tot_a = 0.0
+        batch_losses = []
+        for s in range(0, n, batch_size):
+            xb, yb = X[s:s + batch_size], y[s:s + batch_size]
+            acts, logits = forward(xb)
+            loss, acc, P = metrics(logits, yb)
+            tot_l += loss * len(yb)
+            tot_a += acc * len(yb)
+            batch_losses.append(loss)
+            dz = P.copy()
+            dz[np.arange(len(yb)), yb] -= 1.0
+            dz /= {"no_mean": 1.0, "full_n": n}.get(mistake, len(yb))
+            grads = []
+            for layer in range(len(ps) // 2 - 1, -1, -1):
+                W = ps[2 * layer]
+                grads = [acts[layer].T @ dz, dz.sum(axis=0)] + grads
+                if layer:
+                    dz = (dz @ W.T) * acts[layer] * (1 - acts[layer])
+            for i, (p, g) in enumerate(zip(ps, grads)):
+                if momentum:
+                    bufs[i] = g.copy() if bufs[i] is None else momentum * bufs[i] + g
+                    g = bufs[i]
+                p -= lr * g
+            if mistake == "loss_after_update":
+                after, acc_after, _ = metrics(forward(xb)[1], yb)
+                tot_l += (after - loss) * len(yb)
+                tot_a += (acc_after - acc) * len(yb)
+        if mistake == "batch_mean":
+            hist["loss"].append(float(np.mean(batch_losses)))
+        elif mistake == "end_of_epoch":
+            l, a, _ = metrics(forward(X)[1], y)
+            hist["loss"].append(l)
+            tot_a = a * n
+        else:
+            hist["loss"].append(tot_l / n)
+        hist["accuracy"].append(tot_a / n)
+        if X_val is not None and mistake != "val_before":
+            vl, va, _ = metrics(forward(X_val)[1], y_val)
+            hist["val_loss"].append(vl)
+            hist["val_accuracy"].append(va)
+    return hist, ps
+
 
 
 # ----------------------------------------------------------------------------------------
@@ -136,7 +284,7 @@ def test_keras_equals_torch_with_eps_0_and_dyadic_hyperparameters(seed, shapes, 
 @given(seed=st.integers(0, 10 ** 6), shapes=SHAPES, k=st.integers(1, 5), lr=DYADIC,
        momentum=st.sampled_from([0.0, 0.5, 0.875]), nesterov=st.booleans(), wd=st.sampled_from([0.0, 0.25]))
 def test_numpy_reference_sgd_equals_torch(seed, shapes, k, lr, momentum, nesterov, wd):
-    """The checks' NumPy SGD (behind the `likely` rows) and the grader's GraderSGD are torch's."""
+    """The NumPy SGD above and the grader's GraderSGD are torch's."""
     params, grads = _problem(seed, shapes, k)
     nesterov = nesterov and momentum > 0
     t = R.Torch.SGD(params, grads, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
@@ -160,6 +308,37 @@ def test_numpy_reference_adaptive_equals_torch(name, fn, hyper):
     params, grads = _problem(5, [(3, 2), (2,)], 6)
     assert all(max_gap(a, b) <= 1e-14 for a, b in zip(getattr(R.Torch, name)(params, grads, **hyper),
                                                        fn(params, grads, **hyper)))
+
+
+OPT_MISTAKES = {   # the checks' likely rows, in order after NOT_IN_PLACE, and the NumPy mistake each must equal
+    "SGD": (np_sgd, ["nesterov_plain", "decoupled", "no_decay", "damped"]),
+    "Adagrad": (np_adagrad, ["eps_inside", "acc0", "no_sqrt"]),
+    "RMSprop": (np_rmsprop, ["eps_inside", "swapped"]),
+    "Adam": (np_adam, ["no_bias_correction", "t_fixed", "eps_inside", "keras_eps"]),
+}
+OPT_HYPER = {
+    "SGD": [{"lr": 0.25}, {"lr": 0.125, "momentum": 0.875}, {"lr": 0.5, "momentum": 0.75, "nesterov": True},
+            {"lr": 0.25, "weight_decay": 0.25}, {"lr": 0.125, "momentum": 0.875, "weight_decay": 0.25},
+            {"lr": 0.125, "momentum": 0.75, "nesterov": True, "weight_decay": 0.5}],
+    "Adagrad": [{}, {"lr": 0.0625, "eps": 0.25}, {"lr": 0.125, "eps": 0.0}],
+    "RMSprop": [{}, {"lr": 0.0625, "eps": 0.25}, {"lr": 0.125, "alpha": 0.875, "eps": 0.0}],
+    "Adam": [{}, {"lr": 0.0625, "eps": 0.25}, {"lr": 0.125, "betas": (0.875, 0.998046875), "eps": 0.0}],
+}
+
+
+@pytest.mark.parametrize("name", list(OPT_MISTAKES))
+def test_optimizer_likely_rows_equal_the_numpy_mistakes(name):
+    fn, mistakes = OPT_MISTAKES[name]
+    rows = OPT_LIKELY[name][1:]
+    assert len(rows) == len(mistakes)
+    params, grads = _problem(3, [(3, 2), (2,)], 5)
+    for hyper in OPT_HYPER[name]:
+        for row, mistake in zip(rows, mistakes):
+            mine = fn(params, grads, **hyper, mistake=mistake)
+            theirs = row.value(params, grads, **hyper)
+            for a, b in zip(mine, theirs):
+                for x, y in zip(a, b):
+                    assert np.allclose(x, y, rtol=1e-7, atol=1e-12, equal_nan=True), (name, mistake, hyper)
 
 
 def test_keras_formulas_differ_where_the_conventions_say():
@@ -246,6 +425,18 @@ def test_training_equality_numpy_torch_keras():
             assert max_gap([hist_k[key]], [hist_n[key]]) <= TRAIN_TOL, key
         assert max_gap(w_t, w_k) <= TRAIN_TOL
         assert max_gap(w_t, w_n) <= TRAIN_TOL
+
+
+def test_train_likely_rows_equal_the_numpy_mistakes():
+    mistakes = ["no_mean", "full_n", "val_before", "loss_after_update", "batch_mean", "end_of_epoch"]
+    for case in _train_case(SEED)[:2]:
+        for row, mistake in zip(TRAIN_LIKELY[0], mistakes):
+            mine, theirs = np_train(*case.args, **case.kwargs, mistake=mistake)[0], row.value(*case.args, **case.kwargs)
+            assert set(mine) == set(theirs)
+            assert all(max_gap([mine[k]], [theirs[k]]) <= TRAIN_TOL for k in mine), mistake
+        for row, mistake in zip(TRAIN_LIKELY[1], ["no_mean", "full_n"]):
+            assert max_gap(np_train(*case.args, **case.kwargs, mistake=mistake)[1],
+                           row.value(*case.args, **case.kwargs)) <= TRAIN_TOL, mistake
 
 
 def test_zero_initialisation_keeps_hidden_units_identical():
