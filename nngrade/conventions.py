@@ -68,8 +68,8 @@ def fmt(d: float) -> str:
         return "NaN on one side"
     if np.isinf(d):
         return "inf"
-    if d < 1e-13:
-        return "round-off (< 1e-13)"
+    if d < 1e-11:
+        return "round-off (< 1e-11)"
     return f"{d:.1e}"
 
 

@@ -356,3 +356,42 @@ class Mistakes:
             mid[i] += h / 2
             out[i] = _torch_numerical_jacobian(f, mid.reshape(x.shape), h / 2).reshape(-1)[i]
         return out.reshape(x.shape)
+
+
+# -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
+def _cv_dense(transpose, keras_dtype="float64"):
+    def run():
+        rng = np.random.default_rng(0)
+        X, W, b = rng.normal(size=(5, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)   # W square: (in, out)
+        lin = torch().nn.Linear(4, 4, dtype=torch().float64)
+        with torch().no_grad():
+            lin.weight.copy_(tensor(W.T if transpose else W))
+            lin.bias.copy_(tensor(b))
+            y_t = numpy(lin(tensor(X)))
+        layer = keras().layers.Dense(4, dtype=keras_dtype)
+        layer.build((None, 4))
+        layer.set_weights([W, b])
+        y_k = np.array(layer(np.asarray(X, dtype=keras_dtype)).numpy(), dtype=np.float64)
+        return y_t, y_k
+    return run
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    return [
+        Piece("Dense kernel layout", "torch.nn.Linear(4, 4).weight", "keras.layers.Dense(4).kernel",
+              "Linear.weight is (out, in), Dense's kernel (in, out); a square W (4 x 4) passed to both "
+              "as it is is accepted silently",
+              _cv_dense(False), _cv_dense(True),
+              "copy W.T into Linear.weight"),
+        Piece("float32 Keras layer", "torch.nn.Linear(4, 4, dtype=torch.float64)", "keras.layers.Dense(4, dtype='float32')",
+              "keras's floatx is float32 unless set_floatx and set_dtype_policy say float64 before the layer is "
+              "built; here one layer is built float32, W.T given to torch",
+              _cv_dense(True, "float32"), _cv_dense(True),
+              "set_floatx('float64') and set_dtype_policy('float64') before building, or dtype='float64'"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)

@@ -215,3 +215,84 @@ class Mistakes:
             d = _nchw(tensor(dOut)).reshape(N, C, -1)
             dx = T.where(last >= 0, T.gather(d, 2, last.clamp(min=0)), T.zeros((), dtype=d.dtype))
             return numpy(_nhwc(dx.reshape(N, C, H, W)))
+
+
+# -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
+def _cv_conv_data(size=6):
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(2, size, size, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=4)
+
+
+def _cv_keras_conv(X, W, b, stride, padding):
+    layer = keras().layers.Conv2D(np.shape(W)[3], np.shape(W)[:2], strides=stride, padding=padding)
+    layer.build((None, None, None, np.shape(W)[2]))
+    layer.set_weights([np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)])
+    return np.array(layer(_const(X)).numpy(), dtype=np.float64)
+
+
+def _cv_layout(permute_back):
+    def run():
+        X, W, b = _cv_conv_data(7)
+        with torch().no_grad():
+            y = torch().nn.functional.conv2d(_nchw(tensor(X)), _oihw(tensor(W)), tensor(b))
+        return numpy(_nhwc(y)) if permute_back else numpy(y), _cv_keras_conv(X, W, b, 1, "valid")
+    return run
+
+
+def _cv_same_stride2(pad_bottom_right):
+    def run():
+        X, W, b = _cv_conv_data(6)
+        F = torch().nn.functional
+        with torch().no_grad():
+            x = _nchw(tensor(X))
+            if pad_bottom_right:
+                y = F.conv2d(F.pad(x, (0, 1, 0, 1)), _oihw(tensor(W)), tensor(b), stride=2)
+            else:
+                y = F.conv2d(x, _oihw(tensor(W)), tensor(b), stride=2, padding=1)
+        return numpy(_nhwc(y)), _cv_keras_conv(X, W, b, 2, "same")
+    return run
+
+
+def _cv_pool(pool, stride):
+    def run():
+        rng = np.random.default_rng(0)
+        X = rng.integers(0, 3, size=(2, 6, 6, 3)).astype(np.float64)     # many ties in each window
+        dOut_shape = keras_maxpool2d_forward(X, pool, stride).shape
+        dOut = rng.normal(size=dOut_shape)
+        return ((torch_maxpool2d_forward(X, pool, stride), torch_maxpool2d_backward(dOut, X, pool, stride)),
+                (keras_maxpool2d_forward(X, pool, stride), keras_maxpool2d_backward(dOut, X, pool, stride)))
+    return run
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    return [
+        Piece("Conv2D layout", "F.conv2d(x.permute(0, 3, 1, 2), w.permute(3, 2, 0, 1), b)",
+              "keras.layers.Conv2D(c_out, (kh, kw))",
+              "torch NCHW inputs and (out, in, kh, kw) kernels; keras NHWC and (kh, kw, in, out); "
+              "padding 0 / 'valid' both. Defaults: torch's NCHW output compared as it comes",
+              _cv_layout(False), _cv_layout(True),
+              "permute the input and kernel in, the output back (permute(0, 2, 3, 1)): equal to round-off"),
+        Piece("'same' padding, stride 2", "F.conv2d(x, w, stride=2, padding=1)",
+              "keras.layers.Conv2D(c_out, 3, strides=2, padding='same')",
+              "torch refuses padding='same' with stride > 1; the usual padding=1 pads both sides, keras pads "
+              "the odd extra row and column at the bottom and right only (6 x 6 input, 3 x 3 kernel)",
+              _cv_same_stride2(False), _cv_same_stride2(True),
+              "F.pad(x, (0, 1, 0, 1)) then padding=0 (in general: total = max((out - 1) s + k - n, 0), "
+              "the floor of half on top and left)"),
+        Piece("MaxPool 2 x 2 with ties", "F.max_pool2d(x, 2)", "keras.layers.MaxPooling2D()",
+              "pool 2, stride = pool, no padding on both; compared: the forward and the gradient, on "
+              "integer inputs with ties in most windows",
+              _cv_pool(2, 2), _cv_pool(2, 2),
+              "already equal: both route a window's gradient to one maximum, the same one"),
+        Piece("MaxPool 3 x 3 stride 2 with ties", "F.max_pool2d(x, 3, stride=2)",
+              "keras.layers.MaxPooling2D(3, strides=2)",
+              "overlapping windows: an input may be the maximum of several windows and collect their gradients",
+              _cv_pool(3, 2), _cv_pool(3, 2),
+              "already equal"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)

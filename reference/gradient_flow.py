@@ -200,3 +200,51 @@ class Mistakes:
         tf.clip_by_global_norm of the gradients times 2^60 (exact), whose norm is far above."""
         return Mistakes.clip_by_global_norm_using([np.asarray(g, dtype=np.float64) * 2.0 ** 60 for g in grads],
                                                   max_norm, Mistakes.global_norm(grads) * 2.0 ** 60)
+
+
+# -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
+def _cv_torch_clip_exact(grads, max_norm):
+    """clip_grad_norm_ without its + 1e-6: scale by min(1, max_norm / norm), as tf does."""
+    gs = [tensor(g) for g in grads]
+    total = torch().linalg.vector_norm(torch().stack([torch().linalg.vector_norm(g) for g in gs]))
+    scale = torch().clamp(max_norm / total, max=1.0)
+    return [numpy(g * scale) for g in gs], float(total)
+
+
+def _cv_clip(grads, max_norm, exact):
+    def run():
+        gs = grads()
+        t = _cv_torch_clip_exact(gs, max_norm) if exact else torch_clip_by_global_norm(gs, max_norm)
+        return t, keras_clip_by_global_norm(gs, max_norm)
+    return run
+
+
+def _cv_grads():
+    rng = np.random.default_rng(0)
+    return [rng.normal(size=(4, 3)), rng.normal(size=3)]
+
+
+def _cv_grads_at_norm():
+    return [np.array([[3.0, 0.0], [0.0, 0.0]]), np.array([4.0])]      # global norm exactly 5
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    return [
+        Piece("global norm clipping", "torch.nn.utils.clip_grad_norm_(params, max_norm)",
+              "tf.clip_by_global_norm(grads, max_norm)",
+              "torch scales by max_norm / (norm + 1e-6), tf by max_norm / norm; both return the norm "
+              "before clipping. Gradients of norm about 3.7, max_norm 1",
+              _cv_clip(_cv_grads, 1.0, exact=False), _cv_clip(_cv_grads, 1.0, exact=True),
+              "write the clip in torch without the 1e-6: g * min(1, max_norm / norm)"),
+        Piece("norm equal to max_norm", "torch.nn.utils.clip_grad_norm_(params, 5.0)",
+              "tf.clip_by_global_norm(grads, 5.0)",
+              "a gradient of norm exactly 5: tf leaves it unchanged, torch still scales it by 5 / (5 + 1e-6)",
+              _cv_clip(_cv_grads_at_norm, 5.0, exact=False), _cv_clip(_cv_grads_at_norm, 5.0, exact=True),
+              "as above; the difference is 1e-6 / norm relative, at any norm above max_norm too"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)

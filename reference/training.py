@@ -707,3 +707,132 @@ class Keras:
     iterate_minibatches = staticmethod(_keras_minibatches)
     train = _train_oracle(_keras_train_run, "keras", 0)
     train_weights = _train_oracle(_keras_train_run, "keras", 1)
+
+
+# -- docs/conventions.md: the frameworks side by side on fixed inputs -------------------------
+def _cv_problem():
+    """Two parameters and five steps of fixed gradients."""
+    rng = np.random.default_rng(0)
+    params = [rng.normal(size=(3, 4)), rng.normal(size=4)]
+    grads = [[rng.normal(size=(3, 4)), rng.normal(size=4)] for _ in range(5)]
+    return params, grads
+
+
+def _cv_opt(torch_name, torch_hyper, keras_opt, coupled_weight_decay=0.0):
+    """() -> (torch's parameters after each step, Keras's), one fresh optimizer per side."""
+    def run():
+        params, grads = _cv_problem()
+        return (_torch_optimize(torch_name, params, grads, **torch_hyper),
+                _keras_optimize(keras_opt(), params, grads, coupled_weight_decay))
+    return run
+
+
+_CV_N = 1000          # a 1000 x 1000 draw: the statistics below settle to 2 decimals
+
+
+def _cv_stats(w, scale):
+    """(std / scale, max |w| / scale) of a draw, to 2 decimals."""
+    return [round(float(np.std(w)) / scale, 2), round(float(np.max(np.abs(w))) / scale, 2)]
+
+
+def _cv_he(torch_truncated):
+    def run():
+        std = math.sqrt(2.0 / _CV_N)
+        if torch_truncated:
+            # Keras's HeNormal: a normal of std / 0.8796... cut at 2 of its own stds
+            s = std / 0.87962566103423978
+            w_t = _torch_draw(torch().nn.init.trunc_normal_, (_CV_N, _CV_N), std=s, a=-2 * s, b=2 * s)
+        else:
+            w_t = _torch_draw(torch().nn.init.kaiming_normal_, (_CV_N, _CV_N), mode="fan_in", nonlinearity="relu")
+        w_k = np.asarray(keras().initializers.HeNormal(seed=0)((_CV_N, _CV_N), dtype="float64"))
+        return _cv_stats(w_t, std), _cv_stats(w_k, std)
+    return run
+
+
+def _cv_glorot():
+    fan_in, fan_out = 600, 400
+    a = math.sqrt(6.0 / (fan_in + fan_out))
+    w_t = _torch_draw(torch().nn.init.xavier_uniform_, (fan_out, fan_in)).T   # Linear.weight is (out, in)
+    w_k = np.asarray(keras().initializers.GlorotUniform(seed=0)((fan_in, fan_out), dtype="float64"))
+    return ([round(float(w_t.max()) / a, 3), round(float(w_t.min()) / a, 3), w_t.shape],
+            [round(float(w_k.max()) / a, 3), round(float(w_k.min()) / a, 3), w_k.shape])
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    K = lambda: keras().optimizers  # noqa: E731
+    f = np.float64
+    return [
+        Piece("SGD momentum", "torch.optim.SGD(params, lr, momentum=0.9)", "keras.optimizers.SGD(lr, momentum=0.9)",
+              "momentum 0 both; measured at lr 0.1, momentum 0.9, 5 steps on fixed gradients",
+              _cv_opt("SGD", dict(lr=0.1, momentum=0.9), lambda: K().SGD(learning_rate=0.1, momentum=0.9)),
+              _cv_opt("SGD", dict(lr=0.1, momentum=0.875), lambda: K().SGD(learning_rate=0.1, momentum=0.875)),
+              "Keras rounds a Python-float momentum to float32 even in float64 (0.9 becomes 0.8999999762): "
+              "use a dyadic momentum (0.875), or pass np.float64(0.9)"),
+        Piece("SGD Nesterov", "torch.optim.SGD(params, lr, momentum, nesterov=True)",
+              "keras.optimizers.SGD(lr, momentum, nesterov=True)",
+              "nesterov off both; measured at lr 0.125, momentum 0.9; the matched run has momentum 0.875",
+              _cv_opt("SGD", dict(lr=0.125, momentum=0.9, nesterov=True),
+                      lambda: K().SGD(learning_rate=0.125, momentum=0.9, nesterov=True)),
+              _cv_opt("SGD", dict(lr=0.125, momentum=0.875, nesterov=True),
+                      lambda: K().SGD(learning_rate=0.125, momentum=0.875, nesterov=True)),
+              "the same formula on both sides; only the float32 momentum differs"),
+        Piece("SGD weight decay", "torch.optim.SGD(params, lr, momentum, weight_decay=wd)",
+              "keras.optimizers.SGD(lr, momentum, weight_decay=wd)",
+              "torch couples it (adds wd * p to the gradient, inside the momentum buffer); keras decouples it "
+              "(p -= lr * wd * p before the step). lr 0.125, momentum 0.875, wd 0.25",
+              _cv_opt("SGD", dict(lr=0.125, momentum=0.875, weight_decay=0.25),
+                      lambda: K().SGD(learning_rate=0.125, momentum=0.875, weight_decay=0.25)),
+              _cv_opt("SGD", dict(lr=0.125, momentum=0.875, weight_decay=0.25),
+                      lambda: K().SGD(learning_rate=0.125, momentum=0.875), coupled_weight_decay=0.25),
+              "no weight_decay in Keras; add wd * p to each gradient before apply (without momentum the two agree)"),
+        Piece("Adam weight decay", "torch.optim.Adam(params, weight_decay=wd)", "keras.optimizers.Adam(weight_decay=wd)",
+              "torch Adam couples it (L2 in the gradient), keras decouples it; wd 0.25, betas 0.875 and "
+              "0.998046875, eps 0",
+              _cv_opt("Adam", dict(betas=(0.875, 0.998046875), eps=0.0, weight_decay=0.25),
+                      lambda: K().Adam(beta_1=0.875, beta_2=0.998046875, epsilon=0.0, weight_decay=0.25)),
+              _cv_opt("AdamW", dict(betas=(0.875, 0.998046875), eps=0.0, weight_decay=0.25),
+                      lambda: K().Adam(beta_1=0.875, beta_2=0.998046875, epsilon=0.0, weight_decay=0.25)),
+              "torch.optim.AdamW is Keras's Adam(weight_decay)"),
+        Piece("Adagrad", "torch.optim.Adagrad(params, lr=0.01, eps=1e-10)", "keras.optimizers.Adagrad(0.001)",
+              "lr torch 0.01, keras 0.001; accumulator torch 0, keras 0.1; eps torch 1e-10 outside the sqrt, "
+              "keras 1e-7 inside. The matched run: lr 0.01",
+              _cv_opt("Adagrad", {}, lambda: K().Adagrad()),
+              _cv_opt("Adagrad", dict(lr=0.01, eps=0.0),
+                      lambda: K().Adagrad(learning_rate=0.01, initial_accumulator_value=0.0, epsilon=0.0)),
+              "initial_accumulator_value=0 and eps=0 on both sides (no equal nonzero eps: one is inside the "
+              "sqrt, the other outside)"),
+        Piece("RMSprop", "torch.optim.RMSprop(params, lr=0.01, alpha=0.99, eps=1e-8)", "keras.optimizers.RMSprop(0.001)",
+              "lr torch 0.01, keras 0.001; decay torch alpha 0.99, keras rho 0.9; eps torch 1e-8 outside "
+              "the sqrt, keras 1e-7 inside. The matched run: lr 0.01",
+              _cv_opt("RMSprop", {}, lambda: K().RMSprop()),
+              _cv_opt("RMSprop", dict(lr=0.01, alpha=0.875, eps=0.0),
+                      lambda: K().RMSprop(learning_rate=0.01, rho=0.875, epsilon=0.0)),
+              "alpha = rho (dyadic) and eps=0 on both sides"),
+        Piece("Adam", "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.999), eps=1e-8)", "keras.optimizers.Adam()",
+              "lr 0.001 both; betas (0.9, 0.999) both; eps torch 1e-8, keras 1e-7; keras folds the bias "
+              "corrections into the step size and adds eps to the uncorrected sqrt(v)",
+              _cv_opt("Adam", {}, lambda: K().Adam()),
+              _cv_opt("Adam", dict(eps=0.0), lambda: K().Adam(beta_1=f(0.9), beta_2=f(0.999), epsilon=0.0)),
+              "eps=0 on both sides and the betas as np.float64 (or dyadic); with equal nonzero eps the "
+              "two stay apart (eps placement)"),
+        Piece("He normal init", "torch.nn.init.kaiming_normal_(w, nonlinearity='relu')",
+              "keras.initializers.HeNormal()",
+              "torch: untruncated normal of std sqrt(2 / fan_in); keras: a normal cut at 2 of its stds, "
+              "rescaled so the std is sqrt(2 / fan_in). Compared: (std, max abs w) / sqrt(2 / fan_in), "
+              "2 decimals, on a 1000 x 1000 draw",
+              _cv_he(False), _cv_he(True),
+              "torch.nn.init.trunc_normal_(w, std=s, a=-2 s, b=2 s) with s = sqrt(2 / fan_in) / 0.8796; "
+              "the draws are not the same numbers, only the same distribution"),
+        Piece("Glorot uniform init", "torch.nn.init.xavier_uniform_(w)", "keras.initializers.GlorotUniform()",
+              "both U(-a, a) with a = sqrt(6 / (fan_in + fan_out)); torch reads the fans off (out, in), "
+              "keras off (in, out). Compared: max w / a and min w / a (3 decimals) and the shape, "
+              "fan_in 600, fan_out 400",
+              _cv_glorot, _cv_glorot,
+              "already equal in distribution; transpose torch's (out, in) weight for a Dense kernel"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)
