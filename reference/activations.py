@@ -221,13 +221,6 @@ def _conventions():
     ]
 
 
-class _Lazy(list):
-    """The pieces are built on first use, so importing this module stays free."""
+from nngrade.conventions import LazyPieces  # noqa: E402
 
-    def __iter__(self):
-        if not len(self):
-            self.extend(_conventions())
-        return super().__iter__()
-
-
-CONVENTIONS = _Lazy()
+CONVENTIONS = LazyPieces(_conventions)

@@ -519,13 +519,6 @@ def _conventions():
     ]
 
 
-class _LazyConventions(list):
-    """The pieces are built on first use, so importing this module stays free of torch and Keras."""
+from nngrade.conventions import LazyPieces  # noqa: E402
 
-    def __iter__(self):
-        if not len(self):
-            self.extend(_conventions())
-        return super().__iter__()
-
-
-CONVENTIONS = _LazyConventions()
+CONVENTIONS = LazyPieces(_conventions)
