@@ -216,3 +216,26 @@ class Keras:
         every grid point, mapped over the grid by keras.ops.vectorized_map."""
         f64 = lambda a: np.asarray(a, dtype=np.float64).reshape(-1)  # noqa: E731
         return np.array(_keras_surface()(f64(X), f64(Y), f64(ws), f64(bs)).numpy(), dtype=np.float64)
+
+
+# -- docs/conventions.md -----------------------------------------------------------------------
+def _conventions():
+    from nngrade.conventions import Piece
+    X, Y = np.array([0.5, 2.5]), np.array([0.2, 0.9])
+    return [
+        Piece("SGD learning rate", "torch.optim.SGD(params, lr=...)", "keras.optimizers.SGD(learning_rate=0.01)",
+              "torch: lr is required in older versions, 0.001 in 2.x; Keras: 0.01",
+              lambda: (Torch.gradient_descent(X, Y, eta=0.001, epochs=50),
+                       Keras.gradient_descent(X, Y, eta=0.01, epochs=50)),
+              lambda: (Torch.gradient_descent(X, Y, eta=1.0, epochs=50),
+                       Keras.gradient_descent(X, Y, eta=1.0, epochs=50)),
+              "pass the learning rate on both sides (1.0 here, the notes' eta; dyadic values are exact in Keras)"),
+        Piece("the notes' 1000 epochs", "torch.optim.SGD, loss.backward()", "keras.optimizers.SGD, GradientTape",
+              "eta = 1 from w = b = -2", lambda: (Torch.gradient_descent(X, Y), Keras.gradient_descent(X, Y)),
+              lambda: (Torch.gradient_descent(X, Y), Keras.gradient_descent(X, Y)), "already equal"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)

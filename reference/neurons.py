@@ -314,3 +314,33 @@ class Mistakes:
     @staticmethod
     def perceptron_fit_by_epoch(X, y, lr, max_epochs, variant=None):
         return _fit_by_epoch("torch", X, y, lr, max_epochs, variant)
+
+
+# -- docs/conventions.md -----------------------------------------------------------------------
+def _conventions():
+    from nngrade.conventions import Piece
+    from reference._frameworks import keras, keras_value, torch, torch_value
+    z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    w, b = np.array([20.0, 20.0]), -30.0
+    t = torch()
+    return [
+        Piece("step unit at z = 0", "torch.heaviside(z, values)", "keras.ops.greater_equal(z, 0)",
+              "torch asks for the value at 0 (no default); a comparison in Keras",
+              lambda: (torch_value(lambda v: t.heaviside(v, t.zeros((), dtype=v.dtype)), z),
+                       keras_value(lambda v: keras().ops.cast(keras().ops.greater_equal(v, 0.0), "float64"), z)),
+              lambda: (torch_value(lambda v: t.heaviside(v, t.ones((), dtype=v.dtype)), z),
+                       keras_value(lambda v: keras().ops.cast(keras().ops.greater_equal(v, 0.0), "float64"), z)),
+              "values=1 in torch.heaviside is the notes' z >= 0; neither framework differentiates it"),
+        Piece("sigmoid neuron (the notes' AND)", "torch.sigmoid(F.linear(X, w[None], b))",
+              "keras.layers.Dense(1, activation='sigmoid') with set_weights",
+              "Linear.weight is (out, in); a Dense kernel is (in, out)",
+              lambda: (Torch.sigmoid_neuron(X, w, b), Keras.sigmoid_neuron(X, w, b)),
+              lambda: (Torch.sigmoid_neuron(X, w, b), Keras.sigmoid_neuron(X, w, b)),
+              "pass the kernel as w[:, None] to Dense and w[None, :] to Linear"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)
