@@ -6,7 +6,6 @@ and a student README; no solutions, no instructor tests, no mutants, no hidden c
 """
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 

@@ -7,9 +7,7 @@ disagree about which formula they differentiate.
 """
 from __future__ import annotations
 
-import math
-
-from reference._frameworks import keras, keras_value, keras_vjp, tf, torch, torch_value, torch_vjp
+from reference._frameworks import keras, keras_value, keras_vjp, torch, torch_value, torch_vjp
 
 SELU_SCALE = 1.0507009873554805
 SELU_ALPHA = 1.6732632423543772

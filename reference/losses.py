@@ -113,7 +113,7 @@ def _keras_epsilon(eps):
 
 
 def _keras_losses():
-    L, ops = keras().losses, keras().ops
+    L = keras().losses
     return {
         "mse": lambda y, p: L.mean_squared_error(y, p),
         "mae": lambda y, p: L.mean_absolute_error(y, p),

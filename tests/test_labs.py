@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import numpy as np
 import pytest
 
 from conftest import LABS, ROOT, SEED, plan_for
@@ -15,7 +14,6 @@ from nngrade.compare import compare
 from nngrade.config import Limits
 from nngrade.engine import Plan, Student, grade_lab
 from nngrade.notebooks import KERNEL, generate_all
-from nngrade.registry import load_checks
 
 from nngrade.contract import FUNCTIONS as CONTRACT_FUNCTIONS
 
@@ -78,9 +76,10 @@ def test_notebooks_name_the_project_kernel_and_have_no_outputs(lab):
 
 @pytest.mark.parametrize("lab", LABS)
 def test_oracles_agree_with_each_other_where_the_frameworks_agree(lab):
-    """Torch and Keras on every check's inputs: equal within the check's tolerance, or the check
-    says why not (`differs`), and then they must still differ (a framework upgrade that changes
-    this shows up here, naming the check)."""
+    """Torch and Keras on every check's inputs (custom comparisons excepted: their lab tests
+    cross-check them): equal within the check's tolerance, or the check says why not
+    (`differs`). The measured differences themselves are pinned by the lab tests and by the
+    live conventions page, which goes stale when a framework upgrade moves one."""
     plan = plan_for(lab)
     for check in plan.checks[lab]:
         if check.torch is None or check.keras is None:

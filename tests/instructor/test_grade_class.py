@@ -176,7 +176,6 @@ def test_hidden_check_failure_shows_name_and_points_but_not_inputs(tmp_path):
 
 def test_same_submission_and_seed_give_the_same_score_ten_times(tmp_path):
     from conftest import grade_cells
-    from nngrade.engine import Plan
     import conftest
     cells = broken(["relu_grad"], "return (np.asarray(z) >= 0).astype(float)")
     scores = set()
