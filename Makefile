@@ -25,6 +25,7 @@ install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m compileall -q nngrade reference  # bytecode ahead, also where PYTHONDONTWRITEBYTECODE is set
 	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))"
 	@echo "Installed. Next: make lab (Jupyter) or make grade."
 

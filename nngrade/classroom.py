@@ -105,8 +105,19 @@ def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None 
             rows.append(done)
         else:
             todo.append((folder, key))
-    if todo:
-        plan.precompute()    # the oracles, once for the whole class
+    try:
+        if todo:
+            if limits.oracle_process:
+                plan.start_oracle_process()   # Keras beside torch; then it serves the class's calls
+            plan.precompute()    # the oracles, once for the whole class
+        _grade_all(plan, todo, rows, limits, out, jobs, progress)
+    finally:
+        plan.close()
+    write_gradebook(out, rows, labs)
+    return _summary(plan, rows, todo, labs, seed)
+
+
+def _grade_all(plan, todo, rows, limits, out, jobs, progress):
     jobs = jobs or max(1, os.cpu_count() or 1)
     bar = None
     if progress:
@@ -120,7 +131,9 @@ def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None 
                 bar.update(1)
     if bar:
         bar.close()
-    write_gradebook(out, rows, labs)
+
+
+def _summary(plan, rows, todo, labs, seed) -> dict:
     failed = [d for d in rows if d["status"] != "graded"]
     means = {lab: (sum(lab_points(d, lab)[0] for d in rows if d["status"] == "graded")
                    / max(1, len(rows) - len(failed))) for lab in labs}

@@ -27,12 +27,7 @@ def cmd_grade(a) -> int:
     seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
     labs = _labs(a.lab)
     start = time.perf_counter()
-    plan = Plan(labs, seed, a.hidden)
-    if a.function:
-        for lab in plan.checks:
-            plan.checks[lab] = [c for c in plan.checks[lab] if c.function in a.function]
-    if a.oracles == "primary":
-        plan.primary_only()
+    plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
     results = grade_submission(Path(a.submission), plan, Limits())
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]

@@ -25,6 +25,9 @@ class Limits:
     zygote: bool = option(False, "fork workers from a process that has NumPy, SciPy, matplotlib and "
                                  "scikit-learn loaded (POSIX; grade-class turns it on: it pays off from the "
                                  "second student); otherwise start each worker as a new process")
+    oracle_process: bool = option(True, "compute the Keras oracles in a second process, on the other core, "
+                                        "while this one imports torch and grades (a class's plan is "
+                                        "computed once either way)")
     slow_factor: float = option(10.0, "a note when a function is this many times slower than "
                                       "the oracle on the large input")
     speed_seconds: float = option(2.0, "wall time for the large-input call that only feeds that note")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nngrade import remote
 from nngrade.compare import Problem
 
 
@@ -83,7 +84,7 @@ def diagnose(problem: Problem, case, likely=(), result_expected=None) -> list[st
         found.append("your result is the transpose of the expected one")
     for row in likely:
         try:
-            alt = _pick(row.value(*case.args, **case.kwargs), problem.where)
+            alt = _pick(remote.call(row.value, case.args, case.kwargs), problem.where)
         except Exception:
             continue
         # a known mistake that gives the right answer on this input says nothing about it

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nngrade import feedback, load
+from nngrade import feedback, load, remote
 from nngrade.client import WorkerClient
 from nngrade.compare import compare
 from nngrade.config import Limits
@@ -56,14 +56,60 @@ class LabResult:
 class Plan:
     """The checks, inputs and oracle answers of one run, shared by every student."""
 
-    def __init__(self, labs: list[str], seed: int, hidden_dir=None):
+    def __init__(self, labs: list[str], seed: int, hidden_dir=None, functions=None, oracles="both"):
+        """`functions`: grade only these; `oracles="primary"`: only the deciding oracle (a quick
+        run; see `primary_only`). The oracle process rebuilds the same plan from these."""
         self.seed = seed
         self.labs = labs
-        self.checks = {lab: load_checks(lab, hidden_dir) for lab in labs}
+        self.spec = {"labs": list(labs), "seed": seed, "hidden": None if hidden_dir is None else str(hidden_dir),
+                     "functions": sorted(functions) if functions else None, "oracles": oracles}
+        self.checks = {lab: [c for c in load_checks(lab, hidden_dir) if not functions or c.function in functions]
+                       for lab in labs}
+        if oracles == "primary":
+            self.primary_only()
+        self._place = {id(c): (lab, j) for lab, checks in self.checks.items() for j, c in enumerate(checks)}
         self._cases: dict[int, list] = {}
         self._expected: dict[tuple, object] = {}
         self.oracle_seconds: dict[tuple, float] = {}
         self._lock = ORACLE_LOCK
+        self.remote = None
+        self._fed: set = set()           # labs whose inputs the oracle process has
+        self._here: set = set()          # (lab, j): Keras answers this process computes anyway
+        self._feed_lock = threading.Lock()
+
+    def start_oracle_process(self):
+        """Compute the Keras answers in a second process (nngrade.remote), on the other core,
+        unless no check needs Keras or this process has it loaded already."""
+        import sys
+        def answered(c):
+            cases = self._cases.get(id(c))
+            return cases is not None and all((id(c), i, "keras") in self._expected for i in range(len(cases)))
+        if self.remote is None and "keras" not in sys.modules and any(
+                c.keras is not None and not answered(c) for checks in self.checks.values() for c in checks):
+            self.remote = remote.start(self.spec)
+
+    def feed(self, lab: str):
+        """Send a lab's inputs to the oracle process (once); a check whose inputs are not plain
+        data keeps its Keras answers here."""
+        if self.remote is None or lab in self._fed:
+            return
+        with self._feed_lock:
+            if lab in self._fed:
+                return
+            out = []
+            for j, check in enumerate(self.checks[lab]):
+                cases = self.cases(check) if check.keras is not None else None
+                if cases is not None and not remote.plain([[c.args, c.kwargs] for c in cases]):
+                    self._here.add((lab, j))
+                    cases = None
+                out.append(cases)
+            self.remote.send_cases(lab, out)
+            self._fed.add(lab)
+
+    def close(self):
+        if self.remote is not None:
+            self.remote.close()
+            self.remote = None
 
     def cases(self, check: Check) -> list:
         key = id(check)
@@ -77,6 +123,13 @@ class Plan:
         key = (id(check), i, which)
         if key in self._expected:
             return self._expected[key]
+        if which == "keras" and self.remote is not None and id(check) in self._place:
+            lab, j = self._place[id(check)]
+            self.feed(lab)
+            if (lab, j) not in self._here:
+                value = self.remote.answer(lab, j, i)   # waits without the lock
+                if value is not remote.MISSING:
+                    return self._expected.setdefault(key, value)
         with self._lock:      # the background thread may be computing the same answer
             if key not in self._expected:
                 oracle = check.oracle(which)
@@ -86,7 +139,7 @@ class Plan:
                 self.oracle_seconds[key] = time.perf_counter() - start
             return self._expected[key]
 
-    def speed_reference(self, lab, function, check, make_case):
+    def speed_reference(self, lab, function, oracle, make_case):
         """The large input of a function and the oracle's time on it, measured once per run."""
         key = ("speed", lab, function)
         with self._lock:
@@ -95,7 +148,7 @@ class Plan:
                 best = float("inf")
                 for _ in range(2):   # the first call pays for warm-up
                     start = time.perf_counter()
-                    check.oracle()(*case.args, **case.kwargs)
+                    oracle(*case.args, **case.kwargs)
                     best = min(best, time.perf_counter() - start)
                 self._expected[key] = (case, best)
             return self._expected[key]
@@ -105,7 +158,7 @@ class Plan:
         student's code; `expected` waits for (or computes) an answer not yet there."""
         def run():
             try:
-                self.precompute()
+                self.precompute(local_only=True)
             except Exception:   # the main thread computes it again and reports the error
                 pass
         threading.Thread(target=run, daemon=True, name="oracles").start()
@@ -120,13 +173,21 @@ class Plan:
             for c in self.checks[lab]:
                 c.lab = lab
 
-    def precompute(self):
-        for checks in self.checks.values():
-            for check in checks:
-                for i in range(len(self.cases(check))):
-                    self.expected(check, i, check.primary)
-                    if check.oracle(check.secondary) is not None:
-                        self.expected(check, i, check.secondary)
+    def precompute(self, local_only=False):
+        """Every oracle answer of the plan. With an oracle process, the Keras answers are its
+        work: this computes the others first, then collects those (unless `local_only`)."""
+        for lab in self.checks:
+            self.feed(lab)
+        passes = (True,) if local_only or self.remote is None else (True, False)
+        for local in passes:
+            for checks in self.checks.values():
+                for check in checks:
+                    for i in range(len(self.cases(check))):
+                        for which in (check.primary, check.secondary):
+                            there = self.remote is not None and which == "keras" and \
+                                self._place.get(id(check)) not in self._here
+                            if check.oracle(which) is not None and there != local:
+                                self.expected(check, i, which)
 
 
 class Student:
@@ -151,11 +212,11 @@ class Student:
         return self.client.request({"op": "exec", "lab": space, "cell": unit.cell, "line": unit.line,
                                     "source": unit.source}, self.limits.exec_seconds)
 
-    def load(self, space: str, extracted: Extracted) -> list[str]:
-        """Run the kept statements one by one; a failing one is reported and skipped."""
+    def load(self, space: str, units: list) -> list[str]:
+        """Run the statements (extract's units) one by one; a failing one is reported and skipped."""
         messages, self.good[space] = [], []
         self.generation[space] = self.client.restarts
-        for unit in extracted.units:
+        for unit in units:
             self._ensure_loaded(space)          # a statement before this one may have hung
             reply = self._exec(space, unit)
             if reply["ok"]:
@@ -186,8 +247,7 @@ class Student:
         seconds = check.timeout or self.limits.call_seconds
 
         def oracle(name, args, kwargs):
-            with ORACLE_LOCK:
-                return stand_ins[name](*args, **kwargs)
+            return remote.call(stand_ins[name], args, kwargs, lock=ORACLE_LOCK)
         reply = self.client.request(req, seconds, oracle)
         if reply.get("error_type") == "WorkerDied":
             # once more in a fresh worker: a death caused by something else (another process's
@@ -200,8 +260,8 @@ class Student:
 
 @lru_cache(maxsize=None)
 def substitutes(lab: str) -> dict:
-    """The graded functions of a lab that, while another function is graded, are replaced by
-    their deciding oracle (the lab's `SUBSTITUTE` list): each function is graded on its own."""
+    """The graded functions of a lab that, while another function is graded, are replaced by an
+    oracle (the lab's `SUBSTITUTE` list): each function is graded on its own."""
     import importlib
     try:
         module = importlib.import_module(f"nngrade.checks.{lab}")
@@ -211,7 +271,11 @@ def substitutes(lab: str) -> dict:
     out = {}
     for c in module.CHECKS:
         if c.function in names and c.driver == "call" and c.function not in out:
-            out[c.function] = c.oracle()
+            # the PyTorch oracle where it agrees with the deciding one on every check that uses
+            # it: it runs here, while Keras may live in the oracle process, busy with answers
+            agrees = c.torch is not None and not any(
+                o.differs for o in module.CHECKS if o.function == c.function and o.torch is c.torch)
+            out[c.function] = c.torch if agrees else c.oracle()
     return out
 
 
@@ -309,7 +373,8 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
         return LabResult(lab, [CheckResult(c, 0.0, f"{c.function}: {c.what}\n  {nb.error}") for c in checks],
                          nb.path, [nb.error])
     extracted = extract(nb.cells)
-    messages = nb.notes + extracted.messages + student.load(space or lab, extracted)
+    units = extracted.needed_by({c.function for c in checks})
+    messages = nb.notes + extracted.messages + student.load(space or lab, units)
     results = [run_check(student, plan, c, extracted, space) for c in checks]
     if space is None:
         speed_notes(student, plan, lab, results)
@@ -320,13 +385,16 @@ def speed_notes(student: Student, plan: Plan, lab: str, results: list):
     """Time each fully correct function on the lab's large input (its `SPEED` rows) against the
     deciding oracle; a function far slower gets a note on its last check. Never points."""
     import importlib
-    speed = getattr(importlib.import_module(f"nngrade.checks.{lab}"), "SPEED", {})
-    for function, make_case in speed.items():
+    module = importlib.import_module(f"nngrade.checks.{lab}")
+    for function, make_case in getattr(module, "SPEED", {}).items():
         mine = [r for r in results if r.check.function == function]
         if not mine or not all(r.passed for r in mine):
             continue
         check = mine[0].check
-        case, oracle_seconds = plan.speed_reference(lab, function, check, make_case)
+        # timed against PyTorch where it has an oracle (here, even in a `--oracles primary` run
+        # of a Keras-decided lab): Keras may only be loaded in the oracle process
+        oracle = next((c.torch for c in module.CHECKS if c.function == function and c.torch), check.oracle())
+        case, oracle_seconds = plan.speed_reference(lab, function, oracle, make_case)
         import dataclasses
         timed = dataclasses.replace(check, timeout=student.limits.speed_seconds)
         timed.lab = check.lab
@@ -355,9 +423,16 @@ def submission_hash(paths) -> str:
 
 def grade_submission(submission: Path, plan: Plan, limits: Limits) -> list[LabResult]:
     notebooks = load.find(Path(submission), plan.labs)
+    own_process = limits.oracle_process and plan.remote is None
+    if own_process:
+        plan.start_oracle_process()
     out = []
-    with Student(limits, wait=False) as student:
-        plan.precompute_in_background()
-        for lab in plan.labs:
-            out.append(grade_lab(student, plan, lab, notebooks[lab]))
+    try:
+        with Student(limits, wait=False) as student:
+            plan.precompute_in_background()
+            for lab in plan.labs:
+                out.append(grade_lab(student, plan, lab, notebooks[lab]))
+    finally:
+        if own_process:
+            plan.close()
     return out

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FORBIDDEN = ("torch", "tensorflow", "keras", "tf_keras", "jax", "jaxlib", "flax", "autograd",
              "nngrade", "reference")
 KEPT_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
+DYNAMIC = frozenset({"globals", "vars", "eval", "exec", "__import__", "__name__", "__dict__"})
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Unit:
     source: str
     defines: tuple = ()
     names_used: frozenset = frozenset()   # global names a def/class body reads
+    binds: tuple = ()      # top-level names it binds or modifies (`x = ...`, `import a as x`, `x.y = ...`)
+    always: bool = False   # binds names nobody can know (`from m import *`): always run
 
 
 @dataclass
@@ -33,6 +37,28 @@ class Extracted:
     messages: list = field(default_factory=list)
     forbidden_names: dict = field(default_factory=dict)   # bound name -> module
     functions: dict = field(default_factory=dict)         # def/class name -> last Unit
+
+    def needed_by(self, functions) -> list:
+        """The units that the graded `functions` need, in notebook order: their definitions and,
+        transitively, every top-level name those read. Plots, demo data and the imports only they
+        use are not run (a notebook's `import matplotlib.pyplot` costs the worker most of a
+        second). Code that looks names up at run time (`globals()`, `eval`) keeps every unit."""
+        binders: dict[str, list] = {}
+        for u in self.units:
+            for n in u.binds:
+                binders.setdefault(n, []).append(u)
+        needed, todo, keep = set(functions), list(functions), set()
+        while todo:
+            for u in binders.get(todo.pop(), ()):
+                if id(u) in keep:
+                    continue
+                keep.add(id(u))
+                if u.names_used & DYNAMIC:
+                    return list(self.units)
+                for n in u.names_used - needed:
+                    needed.add(n)
+                    todo.append(n)
+        return [u for u in self.units if id(u) in keep or u.always]
 
     def uses_forbidden(self, name: str, stand_ins=()) -> str | None:
         """The forbidden module a notebook function reaches, directly or via helpers (not
@@ -76,8 +102,9 @@ def _root_name(node):
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _calls_any(node, names) -> bool:
-    return any(isinstance(n, ast.Call) and _root_name(n.func) in names for n in ast.walk(node))
+def _bound(alias) -> str:
+    """The name an import binds: `import a.b` binds a, `import a.b as c` and `from a import b as c` bind c."""
+    return alias.asname or alias.name.split(".")[0]
 
 
 def _names_used(node) -> frozenset:
@@ -101,56 +128,89 @@ def _segment(lines, node, siblings) -> tuple[int, str]:
     return start, "\n".join(lines[start - 1: node.end_lineno])
 
 
+@lru_cache(maxsize=4096)
+def _read_cell(raw: str) -> tuple:
+    """What one cell holds, statement by statement, as plain records. Cached by the cell's text:
+    a class's notebooks share most cells (explanations, demos, given helpers), so each is parsed
+    and walked once per run."""
+    src = strip_magics(raw)
+    if src is None:
+        return ("magic", raw.split()[0])
+    try:
+        tree = ast.parse(src)
+    except SyntaxError as e:
+        return ("syntax", e.lineno, e.msg)
+    lines, records = src.splitlines(), []
+    for node in tree.body:
+        line, text = _segment(lines, node, tree.body)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            forbidden = None
+            if any(_is_forbidden(m) for m in modules):
+                forbidden = tuple((_bound(a), modules[0] if isinstance(node, ast.ImportFrom) else a.name)
+                                  for a in node.names)
+            records.append(("import", line, text, forbidden, ast.unparse(node),
+                            tuple(_bound(a) for a in node.names), any(a.name == "*" for a in node.names)))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            records.append(("def", line, text, node.name, _names_used(node)))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if node.value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = tuple(n.id for t in targets for n in ast.walk(t)
+                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+            touched = tuple(r for t in targets if not isinstance(t, ast.Name) and (r := _root_name(t)))
+            used = _names_used(node.value) | (set(names) if isinstance(node, ast.AugAssign) else set())
+            calls = frozenset(_root_name(n.func) for n in ast.walk(node.value) if isinstance(n, ast.Call))
+            records.append(("assign", line, text, names, frozenset(used | set(touched)), touched, calls,
+                            isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda)))
+    return ("ok", tuple(records))
+
+
 def extract(cells: list[str]) -> Extracted:
     """`cells`: the source of each code cell, in order."""
     out = Extracted()
     parsed = []
     for i, raw in enumerate(cells):
-        src = strip_magics(raw)
-        if src is None:
-            out.messages.append(f"cell {i + 1}: a cell magic ({raw.split()[0]}) is not graded; skipped")
-            continue
-        try:
-            parsed.append((i, src, ast.parse(src)))
-        except SyntaxError as e:
-            out.messages.append(f"cell {i + 1} has a syntax error (line {e.lineno}: {e.msg}); "
+        read = _read_cell(raw)
+        if read[0] == "magic":
+            out.messages.append(f"cell {i + 1}: a cell magic ({read[1]}) is not graded; skipped")
+        elif read[0] == "syntax":
+            out.messages.append(f"cell {i + 1} has a syntax error (line {read[1]}: {read[2]}); "
                                 "it was skipped and the rest of the notebook was graded")
-    defined = set()
-    for _, _, tree in parsed:
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                defined.add(node.name)
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
-                defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        else:
+            parsed.append((i, read[1]))
+    defined = set()   # names the notebook defines as functions: an assignment calling one is a demo
+    for _, records in parsed:
+        for r in records:
+            if r[0] == "def":
+                defined.add(r[3])
+            elif r[0] == "assign" and r[7]:
+                defined.update(r[3])
 
-    for i, src, tree in parsed:
-        lines = src.splitlines()
-        for node in tree.body:
-            line, text = _segment(lines, node, tree.body)
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
-                if any(_is_forbidden(m) for m in modules):
-                    for a in node.names:
-                        bound = a.asname or a.name.split(".")[0]
-                        out.forbidden_names[bound] = modules[0] if isinstance(node, ast.ImportFrom) else a.name
-                    out.messages.append(f"cell {i + 1}: `{ast.unparse(node)}` was not run: the labs are "
+    for i, records in parsed:
+        for r in records:
+            kind, line, text = r[:3]
+            if kind == "import":
+                forbidden, unparsed, binds, star = r[3:]
+                if forbidden:
+                    out.forbidden_names.update(forbidden)
+                    out.messages.append(f"cell {i + 1}: `{unparsed}` was not run: the labs are "
                                         "NumPy only (torch, tensorflow, keras, jax and autograd are "
                                         "for the grader's oracles)")
                     continue
-                out.units.append(Unit(i, line, text))
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                unit = Unit(i, line, text, (node.name,), _names_used(node))
+                out.units.append(Unit(i, line, text, binds=binds, always=star))
+            elif kind == "def":
+                unit = Unit(i, line, text, (r[3],), r[4], binds=(r[3],))
                 out.units.append(unit)
-                out.functions[node.name] = unit
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                if node.value is None or _calls_any(node.value, defined):
+                out.functions[r[3]] = unit
+            else:
+                names, used, touched, calls, is_lambda = r[3:]
+                if calls & defined:
                     continue
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names = tuple(n.id for t in targets for n in ast.walk(t)
-                              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
-                unit = Unit(i, line, text, names, _names_used(node.value))
+                unit = Unit(i, line, text, names, used, binds=names + touched)
                 out.units.append(unit)
-                if isinstance(node.value, ast.Lambda):
+                if is_lambda:
                     for n in names:
                         out.functions[n] = unit
     return out

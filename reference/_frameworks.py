@@ -15,7 +15,31 @@ import numpy as np
 def torch():
     import torch as _torch
     _torch.set_num_threads(1)
+    _no_dynamo_in_optimizers(_torch)
     return _torch
+
+
+def _no_dynamo_in_optimizers(t):
+    """`torch.optim` imports `torch._dynamo` (1.2 s, more than torch itself costs here) the first
+    time an optimizer is built or stepped, only to mark its methods "not to be compiled"; nothing
+    here compiles. Mark them ahead (the marker `torch._compile._disable_dynamo` looks for); the
+    step itself goes through `optim_step`. If torch changes this, the import simply comes back."""
+    import torch._compile
+    import torch.optim
+    probe = torch._compile._disable_dynamo(lambda: None)
+    for cls in vars(t.optim).values():
+        if isinstance(cls, type) and issubclass(cls, t.optim.Optimizer):
+            for f in vars(cls).values():
+                if getattr(f, "__code__", None) is probe.__code__ and hasattr(f, "__wrapped__"):
+                    setattr(f.__wrapped__, "__dynamo_disable", f.__wrapped__)
+
+
+def optim_step(opt):
+    """`opt.step()`: the optimizer's own update, without the wrappers around it (profiling hooks,
+    and a `torch._dynamo` import to mark graph breaks); like them, without autograd."""
+    import inspect
+    with torch().no_grad():
+        inspect.unwrap(type(opt).step)(opt)
 
 
 @lru_cache(maxsize=None)
@@ -75,3 +99,43 @@ def keras_value(fn, x) -> np.ndarray:
 def torch_value(fn, x) -> np.ndarray:
     with torch().no_grad():
         return numpy(fn(tensor(x)))
+
+
+class DenseStack:
+    """Dense layers called in turn: what `keras.Sequential([Input, Dense, ...])` computes, without
+    building a functional graph for every architecture (about 25 ms each, and the checks'
+    architectures are random). `trainable_weights` is kernel, bias of each layer, in order."""
+
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    @property
+    def trainable_weights(self):
+        return [w for layer in self.layers for w in (layer.kernel, layer.bias)]
+
+
+_DENSE: dict = {}
+
+
+def keras_dense_stack(params, activations) -> DenseStack:
+    """Layer i a `keras.layers.Dense` with activations[i], holding params[i] = (W (in, out), b).
+    A layer is reused by its place, shape and activation: it only gets the new weights."""
+    K = keras()
+    layers = []
+    for i, ((W, b), activation) in enumerate(zip(params, activations)):
+        W = np.asarray(W, dtype=np.float64)
+        key = (i, W.shape, activation)
+        if key not in _DENSE:
+            # zeros: the weights are assigned next, so no random draw for the initial ones
+            _DENSE[key] = K.layers.Dense(W.shape[1], activation=activation, kernel_initializer="zeros")
+            _DENSE[key].build((None, W.shape[0]))
+        layer = _DENSE[key]
+        layer.kernel.assign(W)
+        layer.bias.assign(np.reshape(np.asarray(b, dtype=np.float64), (W.shape[1],)))
+        layers.append(layer)
+    return DenseStack(layers)

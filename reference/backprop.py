@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference._frameworks import keras, keras_vjp, numpy, tensor, tf, torch, torch_vjp
+from reference._frameworks import keras, keras_dense_stack, keras_vjp, numpy, optim_step, tensor, tf, torch, torch_vjp
 
 HIDDEN = ("sigmoid", "tanh", "relu")
 OUTPUTS = ("linear", "sigmoid", "softmax")
@@ -149,7 +149,7 @@ def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
         loss = 0.5 * ((tensor(t) - o) ** 2).sum()
         opt.zero_grad()
         loss.backward()
-        opt.step()
+        optim_step(opt)
     else:
         xt = tensor(x).reshape(1, -1)
         z1 = hidden(xt)
@@ -164,15 +164,15 @@ def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
         if variant == "updated_first":
             (d_z2,) = T.autograd.grad(loss, z2, retain_graph=True)     # the output error terms
             loss.backward()
-            T.optim.SGD(out.parameters(), lr=float(lr)).step()
+            optim_step(T.optim.SGD(out.parameters(), lr=float(lr)))
             hidden.zero_grad()
             out(T.sigmoid(hidden(xt))).backward(d_z2)                   # through the moved W2
-            T.optim.SGD(hidden.parameters(), lr=float(lr)).step()
+            optim_step(T.optim.SGD(hidden.parameters(), lr=float(lr)))
         else:
             opt = T.optim.SGD([*hidden.parameters(), *out.parameters()], lr=float(lr),
                               maximize=variant == "subtract")
             loss.backward()
-            opt.step()
+            optim_step(opt)
     return (numpy(hidden.weight).T.copy(), numpy(hidden.bias), numpy(out.weight).T.copy(), numpy(out.bias))
 
 
@@ -224,22 +224,10 @@ class Torch:
 
 # --- Keras --------------------------------------------------------------------------------
 
-_MODELS: dict = {}
-
-
 def _keras_model(params, activations):
-    """A Sequential of Dense layers, layer i with activations[i], holding the given weights.
-    Models are reused by architecture (building one costs ~40 ms; set_weights replaces
-    every weight)."""
-    K = keras()
-    sizes = (np.shape(params[0][0])[0],) + tuple(np.shape(W)[1] for W, _ in params)
-    key = (sizes, tuple(activations))
-    if key not in _MODELS:
-        layers = [K.Input((sizes[0],))] + [K.layers.Dense(n, activation=a) for n, a in zip(sizes[1:], activations)]
-        _MODELS[key] = K.Sequential(layers)
-    model = _MODELS[key]
-    model.set_weights([np.asarray(v, dtype=np.float64) for W, b in params for v in (W, b)])
-    return model
+    """Dense layers, layer i with activations[i], holding the given weights (a Sequential's
+    computation; see reference._frameworks.keras_dense_stack)."""
+    return keras_dense_stack(params, activations)
 
 
 def _keras_loss(loss, y, logits):

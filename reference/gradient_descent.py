@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from reference._frameworks import keras, numpy, tensor, tf, torch
+from reference._frameworks import keras, numpy, optim_step, tensor, tf, torch
 
 
 def _scalar_or_array(x, out):
@@ -94,11 +94,11 @@ def _torch_descent(X, Y, w0, b0, eta, epochs, variant=None):
         rows[epoch] = (w.item(), b.item(), loss.item())
         if epoch < epochs:
             (loss / len(Xt) if variant == "mean" else loss).backward()
-            opts[0].step()
+            optim_step(opts[0])
             if variant == "b_after_w":           # b's gradient at the new w
                 opts[1].zero_grad()
                 _torch_error(w, b, Xt, Yt).backward()
-                opts[1].step()
+                optim_step(opts[1])
     return rows
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference._frameworks import keras, numpy, tensor, tf, torch
+from reference._frameworks import keras, keras_dense_stack, numpy, tensor, tf, torch
 
 HIDDEN = ("sigmoid", "tanh", "relu")
 
@@ -117,27 +117,10 @@ class Torch:
 
 # ---------------------------------------------------------------- Keras / TensorFlow
 
-_MODELS: dict = {}
-
-
-def _keras_network(shapes, hidden):
-    """A Sequential of Dense layers, built once per architecture and reused."""
-    key = (tuple(shapes), hidden)
-    if key not in _MODELS:
-        K = keras()
-        layers = [K.Input((shapes[0][0],))]
-        for i, (_, d_out) in enumerate(shapes):
-            layers.append(K.layers.Dense(d_out, activation=hidden if i < len(shapes) - 1 else None))
-        _MODELS[key] = K.Sequential(layers)
-    return _MODELS[key]
-
-
 def keras_layer_gradient_norms(X, Y, params, hidden="sigmoid"):
     _check_hidden(hidden)
     _tf = tf()
-    shapes = [np.shape(W) for W, _ in params]
-    model = _keras_network(shapes, hidden)
-    model.set_weights([np.asarray(a, dtype=np.float64) for W, b in params for a in (W, b)])
+    model = keras_dense_stack(params, [hidden] * (len(params) - 1) + [None])
     kernels = [layer.kernel for layer in model.layers]
     with _tf.GradientTape() as tape:
         loss = keras().losses.MeanSquaredError()(_tf.constant(np.asarray(Y, dtype=np.float64)),

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from reference._frameworks import keras, numpy, tensor, torch
+from reference._frameworks import keras, numpy, optim_step, tensor, torch
 
 TRUTH_INPUTS = {
     1: np.array([[0.0], [1.0]]),
@@ -125,7 +125,7 @@ def _torch_replay(xb, shape, yb, lr, epochs, variant=None):
             mistakes += int(err.item() != 0)
             opt.zero_grad()
             (-(err * z)).backward()          # the perceptron criterion; its SGD step is the rule
-            opt.step()
+            optim_step(opt)
         snapshots.append((numpy(layer.weight)[0], float(layer.bias.item())))
         if mistakes == 0:
             break

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from reference._frameworks import keras, numpy as to_numpy, tensor, torch
+from reference._frameworks import keras, numpy as to_numpy, optim_step, tensor, torch
 
 # ----------------------------------------------------------------------------------------
 # Distributions: the spec and the test
@@ -288,7 +288,7 @@ def _torch_optimize(cls_name, params, grads, **hyper):
     for step in grads:
         for p, g in zip(ps, step):
             p.grad = tensor(g)
-        opt.step()
+        optim_step(opt)
         out.append([to_numpy(p) for p in ps])
     return out
 
@@ -492,7 +492,7 @@ def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentu
                        "full_n": lambda: F.cross_entropy(out, yb, reduction="sum") / n}.get(variant, lambda: loss)()
             opt.zero_grad()
             step_on.backward()
-            opt.step()
+            optim_step(opt)
             if variant == "loss_after_update":
                 with T.no_grad():
                     out = model(xb)
@@ -571,8 +571,8 @@ def _torch_sgd_damped(params, grads, lr, momentum=0.0, nesterov=False, weight_de
                 a.copy_(p)
                 b.copy_(p)
             a.grad, b.grad = tensor(g), tensor(g)
-        opt_plain.step()
-        opt_heavy.step()
+        optim_step(opt_plain)
+        optim_step(opt_heavy)
         with T.no_grad():
             for p, a, b in zip(ps, plain, heavy):
                 p.copy_(p + (a - p) + (b - p))
@@ -591,7 +591,7 @@ def _torch_adagrad_without_sqrt(params, grads, lr=0.01, eps=1e-10):
     for step in grads:
         for p, g in zip(ps, step):
             p.grad = tensor(g)
-        opt.step()
+        optim_step(opt)
         with T.no_grad():
             for q, p, g in zip(wrong, ps, step):
                 q -= lr * tensor(g) / (opt.state[p]["sum"] + eps)
@@ -614,7 +614,7 @@ def _torch_adam_state(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, var
     group["lr"], group["eps"] = 0.0, 1.0
     for p in ps:
         p.grad = T.zeros_like(p)
-    opt.step()
+    optim_step(opt)
     group["lr"], group["eps"] = lr, 0.0 if variant == "eps_inside" else eps
     for p in ps:
         opt.state[p]["step"].zero_()                     # the warm-up step does not count
@@ -629,7 +629,7 @@ def _torch_adam_state(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, var
                 state["step"].zero_()
             if variant == "eps_inside":
                 state["exp_avg_sq"].add_((1 - b2) * eps / b2)
-        opt.step()
+        optim_step(opt)
         out.append([to_numpy(p) for p in ps])
     return out
 

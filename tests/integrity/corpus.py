@@ -75,9 +75,11 @@ def corpus(results_file) -> list[Bad]:
              "math.isclose = lambda *a, **k: True\nbuiltins.abs = lambda x: 0\n",
              "def tanh(z):\n    return np.asarray(z, dtype=float) * 0.5\n"], partial=True),
         # the patched worker can only send garbage: the statement is reported and skipped, and
-        # the restarted worker runs everything else as if it had not been there
+        # the restarted worker runs everything else as if it had not been there (a graded function
+        # reads `sys`, so the patch is among the statements that run)
         Bad("patches_the_grader_modules", set(), "WorkerDied",
-            ["import sys\nsys.modules['nngrade.wire'].encode = lambda obj: b'forged'\n"]),
+            ["import sys\nsys.modules['nngrade.wire'].encode = lambda obj: b'forged'\n",
+             "_relu = relu\ndef relu(z):\n    assert sys.modules\n    return _relu(z)\n"]),
         Bad("imports_grader_modules", {"relu"}, "",
             ["import nngrade.compare\n",
              "def relu(z):\n    import reference.activations as r\n    return r.Torch.relu(z)\n"]),

@@ -1,0 +1,111 @@
+"""The Keras oracles' own process (nngrade.remote): the same answers, bit for bit, as computed
+in the grader; the grader never loads TensorFlow and that process never loads torch; and a
+dead oracle process costs time, never a wrong answer."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from nngrade import remote
+from nngrade.engine import Plan
+from reference.neurons import Keras as KerasNeurons, Torch as TorchNeurons
+
+from conftest import ROOT
+
+LABS = ["lab01_neurons", "lab05_backprop", "lab07_metrics", "lab08_gradient_flow"]
+SEED = 77
+
+
+def same(a, b) -> bool:
+    """Equal to the last bit, with the same types, dtypes and shapes (NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, float):
+        return a == b or (a != a and b != b)
+    return a == b
+
+
+def keras_answers(plan: Plan) -> dict:
+    return {(lab, j, i): plan.expected(c, i, "keras") for lab, checks in plan.checks.items()
+            for j, c in enumerate(checks) if c.keras is not None for i in range(len(plan.cases(c)))}
+
+
+def test_oracle_process_gives_the_in_process_answers_bit_for_bit():
+    here = keras_answers(Plan(LABS, SEED))
+    plan = Plan(LABS, SEED)
+    plan.remote = remote.start(plan.spec)   # this test process has Keras loaded: start it anyway
+    try:
+        plan.precompute()
+        there = keras_answers(plan)
+        assert plan.remote.wait_done() and not plan.remote.dead
+        assert "torch" not in plan.remote.frameworks and "tensorflow" in plan.remote.frameworks
+        answered = sum(v is not remote.MISSING for v in plan.remote.answers.values())
+    finally:
+        plan.close()
+    assert len(here) > 300 and answered == len(here)
+    different = [k for k in here if not same(here[k], there[k])]
+    assert not different, different[:5]
+
+
+def test_a_dead_oracle_process_costs_time_not_answers():
+    plan = Plan(["lab03_losses"], SEED)
+    plan.remote = remote.start(plan.spec)
+    plan.remote.proc.kill()
+    try:
+        plan.precompute()
+        assert plan.remote.dead
+        got = keras_answers(plan)
+    finally:
+        plan.close()
+    want = keras_answers(Plan(["lab03_losses"], SEED))
+    assert got.keys() == want.keys() and all(same(got[k], want[k]) for k in want)
+
+
+def test_calls_of_keras_functions_go_to_the_oracle_process():
+    assert remote.is_keras(KerasNeurons.perceptron_forward)
+    assert not remote.is_keras(TorchNeurons.perceptron_forward)
+    assert not remote.is_keras(lambda X, w, b: 0)
+    X, w, b = np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([1.0, 1.0]), -1.5
+    plan = Plan(["lab02_activations"], SEED)
+    plan.remote = remote.start(plan.spec)
+    try:
+        sent = []
+        real = plan.remote.call
+        plan.remote.call = lambda *a: sent.append(a[0]) or real(*a)
+        got = remote.call(KerasNeurons.perceptron_forward, (X, w, b))
+        assert sent == ["reference.neurons:Keras.perceptron_forward"]
+        assert same(got, KerasNeurons.perceptron_forward(X, w, b))
+        assert plan.remote.call("nngrade.engine:Plan", (), {}) is remote.MISSING   # only reference.*Keras*
+    finally:
+        plan.close()
+    assert remote.ACTIVE is None
+
+
+GRADE = """
+import json, sys
+from pathlib import Path
+from nngrade.config import Limits
+from nngrade.engine import Plan, grade_submission
+plan = Plan(["lab01_neurons", "lab07_metrics"], 5)
+res = grade_submission(Path("solutions"), plan, Limits())
+print(json.dumps({"score": sum(r.score for lab in res for r in lab.results),
+                  "max": sum(r.check.points for lab in res for r in lab.results),
+                  "loaded": [m for m in ("keras", "tensorflow") if m in sys.modules]}))
+"""
+
+
+def test_the_grader_never_loads_tensorflow():
+    """lab01 compares the student's gate weights with a Keras forward pass and lab07 grades each
+    metric with the others replaced by Keras's: both are calls into the oracle process."""
+    out = subprocess.run([sys.executable, "-c", GRADE], cwd=ROOT, capture_output=True, text=True, check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["loaded"] == [] and res["score"] == res["max"] > 0
