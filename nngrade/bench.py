@@ -24,12 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class PeakMemory:
-    """Polls the RSS of a process and, separately, of the grader's worker processes."""
+    """Polls the RSS of a process and, separately, of the grader's worker processes and of its
+    Keras oracle processes (the oracle process and its fork: the largest of them)."""
 
     def __init__(self, pid):
         import psutil
         self.psutil, self.pid = psutil, pid
-        self.grader = self.worker = 0
+        self.grader = self.worker = self.oracles = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -42,8 +43,11 @@ class PeakMemory:
                 pass
             for p in self.psutil.process_iter(["cmdline"]):
                 try:
-                    if "nngrade.worker" in " ".join(p.info["cmdline"] or []):
+                    cmdline = " ".join(p.info["cmdline"] or [])
+                    if "nngrade.worker" in cmdline:
                         self.worker = max(self.worker, p.memory_info().rss)
+                    elif "nngrade.remote" in cmdline:
+                        self.oracles = max(self.oracles, p.memory_info().rss)
                 except self.psutil.Error:
                     pass
             time.sleep(0.05)
@@ -134,6 +138,7 @@ def run(seed=1, students=50, out=ROOT / "docs" / "bench.json") -> dict:
     res["grade_all_labs_s"] = t
     res["grader_peak_rss_mb"] = mem.grader / 2 ** 20
     res["worker_peak_rss_mb"] = mem.worker / 2 ** 20
+    res["oracle_process_peak_rss_mb"] = mem.oracles / 2 ** 20
     per_lab = {}
     for lab in labs:
         t_lab, _, _ = timed([py, "-m", "nngrade", "grade", "--submission", "solutions", "--lab", lab[3:5],
@@ -161,7 +166,40 @@ def run(seed=1, students=50, out=ROOT / "docs" / "bench.json") -> dict:
     res["targets"] = targets(res, labs)
     shutil.rmtree(tmp, ignore_errors=True)
     out.write_text(json.dumps(res, indent=1))
+    update_readme(res)
     return res
+
+
+def readme_table(res: dict) -> str:
+    """The summary that README.md shows between its bench markers."""
+    n = res.get("students", 50)
+    free = keras_free(res["labs"])
+    quick = " / ".join(f"{res['grade_one_lab_primary_s'][lab]:.1f}" for lab in free)
+    rows = [
+        ("`make grade`, solutions, every lab, both oracles", f"{res['grade_all_labs_s']:.1f} s"),
+        ("baseline: nbclient, a fresh kernel per notebook, the same checks in the kernel",
+         f"{res['baseline_all_labs_s']:.1f} s: **{res['speedup_vs_baseline']:.1f}x** slower"),
+        (f"`make grade-class`, 1 student / {n} students", f"{res['grade_class_1_s']:.1f} s / "
+         f"{res[f'grade_class_{n}_s']:.1f} s: **{res['marginal_s_per_student']:.2f} s** per additional student"),
+        ("`make grade LAB=" + "/".join(lab[3:5] for lab in free) + "` with `--oracles primary` (no Keras)",
+         quick + " s"),
+        ("peak memory: grader / Keras oracle process / one student worker",
+         f"{res['grader_peak_rss_mb']:.0f} MB / {res.get('oracle_process_peak_rss_mb', 0):.0f} MB / "
+         f"{res['worker_peak_rss_mb']:.0f} MB"),
+    ]
+    rows += [(f"target: {what}", "met" if ok else "**not met**") for what, (_, ok) in res.get("targets", {}).items()]
+    return "\n".join(["| measurement | result |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows])
+
+
+def update_readme(res: dict, path=ROOT / "README.md") -> bool:
+    """Replace the table between `<!-- bench -->` and `<!-- /bench -->`; False without markers."""
+    text = path.read_text()
+    start, end = "<!-- bench -->", "<!-- /bench -->"
+    if start not in text or end not in text:
+        return False
+    head, rest = text.split(start, 1)
+    path.write_text(head + start + "\n" + readme_table(res) + "\n" + end + rest.split(end, 1)[1])
+    return True
 
 
 def keras_free(labs) -> list[str]:
@@ -194,6 +232,8 @@ def table(res: dict) -> str:
          f"{res['marginal_s_per_student']:.2f} s per additional student ({res['cores']} cores)"),
         ("peak memory: grader", f"{res['grader_peak_rss_mb']:.0f} MB", ""),
         ("peak memory: one student worker", f"{res['worker_peak_rss_mb']:.0f} MB", ""),
+        ("peak memory: the Keras oracle process (each of two)", f"{res.get('oracle_process_peak_rss_mb', 0):.0f} MB",
+         "a fork: most pages are shared"),
     ]
     rows += [(f"make grade LAB={lab[3:5]} --oracles primary", f"{s:.1f} s", "")
              for lab, s in res["grade_one_lab_primary_s"].items()]

@@ -83,7 +83,7 @@ def cmd_bench(a) -> int:
     from nngrade import bench
     res = bench.run(seed=a.seed, students=a.students)
     print(bench.table(res))
-    print("\nwritten to docs/bench.json")
+    print("\nwritten to docs/bench.json and the README's performance section")
     return 0
 
 

@@ -1,17 +1,20 @@
 """The Keras oracles in a process of their own, on the other core.
 
-Importing TensorFlow and running Keras's eager ops is most of a run's work. In one process it
+Importing TensorFlow and running Keras's eager ops is most of a run's work. In the grader it
 would share one interpreter lock with torch, the grading and the worker's replies; in a second
 process it runs beside them. `python -m nngrade.remote` reads a plan's description (labs, seed,
-hidden checks, functions, oracles) on stdin, builds the same `Plan` (a check's inputs depend on
-the seed and its name only), and writes every Keras answer as soon as it has it, lab by lab in
-grading order. Between two answers it serves calls of Keras functions of `reference/` (a
-custom comparison, a stand-in, a known mistake), so the grader never imports TensorFlow itself.
+hidden checks, functions, oracles) on stdin and builds the same `Plan`'s checks; the grader
+sends each lab's inputs as it makes them (so this process never needs torch) while TensorFlow
+loads here. Then it writes every Keras answer as soon as it has it, in grading order, half of
+them computed by a copy of itself forked once TensorFlow is loaded (Linux, two cores or more).
+Between two answers it serves calls of Keras functions of `reference/` (a custom comparison,
+a stand-in, a known mistake), so the grader never imports TensorFlow itself.
 
 The grader side (`OracleProcess`) is only a cache in front of the real oracles: an answer that
-did not come (the process died, the oracle raised, the value is not plain data) is computed
-in-process by the caller, exactly as without this module. Nothing from a student reaches this
-process except the values a custom comparison passes, as plain data over `nngrade.wire`.
+did not come (the process died or stalled, the oracle raised, the value is not plain data) is
+computed in-process by the caller, exactly as without this module. Nothing from a student
+reaches this process except the values a custom comparison passes, as plain data over
+`nngrade.wire`.
 """
 from __future__ import annotations
 
@@ -97,6 +100,7 @@ class OracleProcess:
         self.done = False
         self.dead = False
         self.frameworks = None       # what the other process had imported when it was done
+        self.helper = None           # whether it forked a helper for half of the answers
         self.last_heard = time.monotonic()
         self._cond = threading.Condition()
         self._send_lock = threading.Lock()
@@ -104,7 +108,7 @@ class OracleProcess:
         env = worker_env({"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"})
         self.proc = subprocess.Popen([sys.executable, "-m", "nngrade.remote"], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, start_new_session=os.name == "posix")
         self._send(spec)
         threading.Thread(target=self._read, daemon=True, name="oracle-process").start()
 
@@ -138,6 +142,7 @@ class OracleProcess:
                     elif msg.get("done"):
                         self.done = True
                         self.frameworks = msg.get("frameworks")
+                        self.helper = msg.get("helper")
                     self._cond.notify_all()
         except (wire.WireError, OSError, KeyError, TypeError):
             self._die()
@@ -149,7 +154,7 @@ class OracleProcess:
                     return False
                 if time.monotonic() - self.last_heard > QUIET_SECONDS:
                     self.dead = True
-                    self.proc.kill()
+                    self._kill()
                     return False
                 self._cond.wait(1.0)
             return True
@@ -182,12 +187,22 @@ class OracleProcess:
         with self._cond:
             return self.replies.pop(rid)
 
+    def _kill(self):
+        """The process and its forked helper (its own session: one process group)."""
+        try:
+            if os.name == "posix":
+                os.killpg(self.proc.pid, 9)
+            else:
+                self.proc.kill()
+        except OSError:
+            pass
+
     def close(self):
         global ACTIVE
         if ACTIVE is self:
             ACTIVE = None
         # answers nobody asked for (a lab left blank needs none) are not waited for
-        self.proc.kill()
+        self._kill()
         self.proc.wait()
         try:
             with self._send_lock:
@@ -197,12 +212,30 @@ class OracleProcess:
 
 
 def start(spec: dict) -> OracleProcess:
+    """The oracle process for a plan's `spec`. On Linux with two cores or more it forks a helper
+    (macOS's system libraries are not safe to use in a child forked from a threaded process)."""
     global ACTIVE
-    ACTIVE = OracleProcess(spec)
+    helper = sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
+    ACTIVE = OracleProcess(dict(spec, helper=helper))
     return ACTIVE
 
 
 # -- the oracle process ---------------------------------------------------------------------
+HELPER_QUIET_SECONDS = 15.0   # a forked helper that sends nothing for this long is stopped
+
+
+class _Out:
+    """The answers' channel, shared by this process's threads."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.lock = threading.Lock()
+
+    def send(self, msg):
+        with self.lock:
+            wire.send(self.fd, msg)
+
+
 class _Inbox:
     """What the grader sends, read by a thread: the cases of each lab, and calls."""
 
@@ -228,19 +261,20 @@ class _Inbox:
                 self.open = False
                 self._cond.notify_all()
 
-    def wait(self, out_fd, ready):
-        """Serve calls until `ready()`; False when the grader is gone."""
+    def wait(self, out, ready, seconds=None):
+        """Serve calls until `ready()`; False when the grader is gone (or `seconds` passed)."""
+        deadline = None if seconds is None else time.monotonic() + seconds
         while True:
-            self.serve(out_fd)
+            self.serve(out)
             with self._cond:
                 if ready():
                     return True
-                if not self.open:
+                if not self.open or (deadline is not None and time.monotonic() > deadline):
                     return False
                 if self.calls.empty():
-                    self._cond.wait(0.5)
+                    self._cond.wait(0.2)
 
-    def serve(self, out_fd):
+    def serve(self, out):
         while True:
             try:
                 req = self.calls.get_nowait()
@@ -253,13 +287,64 @@ class _Inbox:
                 msg = {"reply": req["id"], "value": fn(*req["args"], **req["kwargs"])}
             except Exception as e:
                 msg = {"reply": req["id"], "error": f"{type(e).__name__}: {e}"[:500]}
-            wire.send(out_fd, msg)
+            out.send(msg)
+
+
+def _answer(plan, cases, lab, j, send, between=None):
+    check = plan.checks[lab][j]
+    for i, (args, kwargs) in enumerate(cases[lab][j]):
+        if between:
+            between()
+        try:
+            msg = {"answer": [lab, j, i], "value": check.keras(*args, **kwargs)}
+        except Exception as e:
+            msg = {"answer": [lab, j, i], "error": f"{type(e).__name__}: {e}"[:500]}
+        send(msg)
+
+
+class _Helper:
+    """A forked copy of this process, TensorFlow already imported (and no op run yet), that
+    answers its share of the checks; this process relays what it sends. If it dies or stalls,
+    what it did not answer is computed by the grader itself."""
+
+    def __init__(self, plan, cases, share, out: _Out):
+        r, w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:                # the helper: its share, then gone
+            try:
+                os.close(r)
+                for lab, j in share:
+                    _answer(plan, cases, lab, j, lambda msg: wire.send(w, msg))
+            finally:
+                os._exit(0)
+        os.close(w)
+        self.last_heard = time.monotonic()
+        self.thread = threading.Thread(target=self._relay, args=(r, out), daemon=True)
+        self.thread.start()
+
+    def _relay(self, r, out):
+        try:
+            while True:
+                out.send(wire.recv(r))
+                self.last_heard = time.monotonic()
+        except (wire.WireError, OSError):
+            pass
+        finally:
+            os.close(r)
+
+    def finish(self):
+        while self.thread.is_alive():
+            self.thread.join(1.0)
+            if time.monotonic() - self.last_heard > HELPER_QUIET_SECONDS:
+                os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
 
 
 def main():
     """Rebuild the grader's plan (its checks, not its inputs: the grader sends those, lab by lab,
-    so that this process never needs torch), then answer every Keras oracle in order."""
-    out_fd = os.dup(1)               # the answers' channel; TensorFlow's prints go to /dev/null
+    so that this process never needs torch), then answer every Keras oracle in grading order,
+    half of them in a forked helper (both cores are busy only while Keras runs)."""
+    out = _Out(os.dup(1))            # the answers' channel; TensorFlow's prints go to /dev/null
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     spec = wire.recv(0)
     inbox = _Inbox()
@@ -267,21 +352,25 @@ def main():
     from reference._frameworks import keras
     keras()                          # the import, while the grader makes the inputs
     plan = Plan(spec["labs"], spec["seed"], spec.get("hidden"), spec.get("functions"), spec.get("oracles", "both"))
-    for lab, checks in plan.checks.items():
-        if not inbox.wait(out_fd, lambda: lab in inbox.cases):
+    work = [(lab, j) for lab, checks in plan.checks.items() for j, c in enumerate(checks) if c.keras is not None]
+    helper = None
+    if spec.get("helper") and hasattr(os, "fork") and inbox.wait(
+            out, lambda: all(lab in inbox.cases for lab in plan.checks), seconds=2.0):
+        with inbox._cond:
+            cases = dict(inbox.cases)
+        work = [(lab, j) for lab, j in work if cases[lab][j] is not None]
+        helper = _Helper(plan, cases, work[1::2], out)
+        work = work[0::2]
+    for lab, j in work:
+        if not inbox.wait(out, lambda: lab in inbox.cases):
             os._exit(0)
-        for j, cases in enumerate(inbox.cases[lab]):
-            if cases is None or checks[j].keras is None:
-                continue
-            for i, (args, kwargs) in enumerate(cases):
-                inbox.serve(out_fd)
-                try:
-                    msg = {"answer": [lab, j, i], "value": checks[j].keras(*args, **kwargs)}
-                except Exception as e:
-                    msg = {"answer": [lab, j, i], "error": f"{type(e).__name__}: {e}"[:500]}
-                wire.send(out_fd, msg)
-    wire.send(out_fd, {"done": True, "frameworks": [m for m in ("torch", "tensorflow") if m in sys.modules]})
-    inbox.wait(out_fd, lambda: False)
+        if inbox.cases[lab][j] is not None:
+            _answer(plan, inbox.cases, lab, j, out.send, lambda: inbox.serve(out))
+    if helper:
+        helper.finish()
+    out.send({"done": True, "frameworks": [m for m in ("torch", "tensorflow") if m in sys.modules],
+              "helper": helper is not None})
+    inbox.wait(out, lambda: False)
     os._exit(0)
 
 

@@ -1,7 +1,8 @@
 """Grading stays fast: grading every solution takes at most RATIO times as long as importing
 the two oracle frameworks, both measured here, in this run, on this machine (a ratio, so a
-slower or busier machine does not make it fail; a slower grader does). Measured when it was
-written: 17 s against 4.9 s, a ratio of 3.5."""
+slower or busier machine does not make it fail; a slower grader does). Measured: 17 s against
+4.9 s (3.5) with every oracle in the grader's process; 10 s against 6.9 s (1.5) with Keras in
+its own process, a fork of it sharing the answers, and only the needed statements run."""
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import time
 
 from conftest import ROOT
 
-RATIO = 6.0
+RATIO = 3.0
 
 
 def wall(*args):

@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -407,8 +408,19 @@ def _mb_checks() -> list[Check]:
 
 @lru_cache(maxsize=1)
 def _digits():
-    from sklearn.datasets import load_digits
-    X, y = load_digits(return_X_y=True)
+    """`sklearn.datasets.load_digits(return_X_y=True)`, scaled to [0, 1]: its file, read the
+    way it reads it, without importing scikit-learn (0.9 s) into the grader."""
+    import gzip
+    import importlib.util
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(next(iter(spec.submodule_search_locations)), "datasets", "data", "digits.csv.gz")
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = np.loadtxt(f, delimiter=",")
+        X, y = data[:, :-1], data[:, -1].astype(int)
+    else:
+        from sklearn.datasets import load_digits
+        X, y = load_digits(return_X_y=True)
     return X / 16.0, y.astype(np.int64)
 
 

@@ -4,10 +4,13 @@ dead oracle process costs time, never a wrong answer."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 
 import numpy as np
+import psutil
 
 from nngrade import remote
 from nngrade.engine import Plan
@@ -48,6 +51,8 @@ def test_oracle_process_gives_the_in_process_answers_bit_for_bit():
         there = keras_answers(plan)
         assert plan.remote.wait_done() and not plan.remote.dead
         assert "torch" not in plan.remote.frameworks and "tensorflow" in plan.remote.frameworks
+        # half the answers come from a fork, where there is one
+        assert plan.remote.helper == (sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2)
         answered = sum(v is not remote.MISSING for v in plan.remote.answers.values())
     finally:
         plan.close()
@@ -68,6 +73,29 @@ def test_a_dead_oracle_process_costs_time_not_answers():
         plan.close()
     want = keras_answers(Plan(["lab03_losses"], SEED))
     assert got.keys() == want.keys() and all(same(got[k], want[k]) for k in want)
+
+
+def running(pid) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_closing_the_oracle_process_mid_work_leaves_nothing_running():
+    plan = Plan(LABS, SEED)
+    plan.remote = remote.start(plan.spec)
+    for lab in LABS:
+        plan.feed(lab)
+    plan.expected(plan.checks[LABS[0]][0], 0, "keras")      # TensorFlow is loaded, work has begun
+    pids = [plan.remote.proc.pid] + [c.pid for c in psutil.Process(plan.remote.proc.pid).children()]
+    assert len(pids) == (2 if sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2 else 1)
+    assert remote.ACTIVE is plan.remote
+    plan.close()
+    deadline = time.monotonic() + 5
+    while any(running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(p) for p in pids) and remote.ACTIVE is None
 
 
 def test_calls_of_keras_functions_go_to_the_oracle_process():
@@ -93,19 +121,32 @@ def test_calls_of_keras_functions_go_to_the_oracle_process():
 GRADE = """
 import json, sys
 from pathlib import Path
+from nngrade import remote
 from nngrade.config import Limits
 from nngrade.engine import Plan, grade_submission
-plan = Plan(["lab01_neurons", "lab07_metrics"], 5)
+started = []
+start = remote.start
+remote.start = lambda spec: started.append(spec) or start(spec)
+plan = Plan(sys.argv[1].split(","), 5, oracles=sys.argv[2])
 res = grade_submission(Path("solutions"), plan, Limits())
 print(json.dumps({"score": sum(r.score for lab in res for r in lab.results),
                   "max": sum(r.check.points for lab in res for r in lab.results),
-                  "loaded": [m for m in ("keras", "tensorflow") if m in sys.modules]}))
+                  "loaded": [m for m in ("keras", "tensorflow") if m in sys.modules],
+                  "oracle_process": bool(started)}))
 """
+
+
+def grade(labs, oracles):
+    out = subprocess.run([sys.executable, "-c", GRADE, labs, oracles], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_the_grader_never_loads_tensorflow():
     """lab01 compares the student's gate weights with a Keras forward pass and lab07 grades each
-    metric with the others replaced by Keras's: both are calls into the oracle process."""
-    out = subprocess.run([sys.executable, "-c", GRADE], cwd=ROOT, capture_output=True, text=True, check=True)
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    assert res["loaded"] == [] and res["score"] == res["max"] > 0
+    metric with the others replaced by an oracle: with both oracles, Keras answers come from the
+    oracle process; a quick run of PyTorch-decided labs starts none and loads no Keras at all."""
+    both = grade("lab01_neurons,lab07_metrics", "both")
+    assert both["loaded"] == [] and both["oracle_process"] and both["score"] == both["max"] > 0
+    quick = grade("lab01_neurons,lab04_gradient_descent", "primary")
+    assert quick["loaded"] == [] and not quick["oracle_process"] and quick["score"] == quick["max"] > 0

@@ -504,3 +504,12 @@ def train(X, y, params, optimizer, batch_size, epochs, X_val=None, y_val=None):
     assert weights.passed
     assert not any(r.passed for w, r in by_what.items() if "equals Keras" in w)
     assert any("before the update" in r.output for r in res.results)
+
+
+def test_the_digits_are_scikit_learns_without_importing_it():
+    from sklearn.datasets import load_digits
+    from nngrade.checks.lab06_training import _digits
+    X, y = _digits()
+    X_ref, y_ref = load_digits(return_X_y=True)
+    assert X.dtype == np.float64 and np.array_equal(X, X_ref / 16.0)
+    assert y.dtype == np.int64 and np.array_equal(y, y_ref)
