@@ -5,7 +5,9 @@ assignments whose right side calls nothing defined in the notebook (so
 `C = np.sqrt(2 / np.pi)` stays and `history = train(...)` goes). Imports of the
 frameworks the student must not use, and of the grader's own packages, are dropped and
 remembered, so that a graded function that relies on them can be told why it earns
-nothing. A cell that does not parse is skipped with a message.
+nothing. A cell that does not parse is skipped with a message. Of what stays, the worker runs
+only what the graded functions need (`Extracted.needed_by`): a plot helper's
+`import matplotlib.pyplot` does not run when nothing graded uses it.
 """
 from __future__ import annotations
 
