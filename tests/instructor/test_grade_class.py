@@ -128,9 +128,9 @@ def test_gradescope_bundle_in_a_simulated_autograder_layout(tmp_path):
     hidden = tmp_path / "hidden_checks"
     hidden.mkdir()
     (hidden / f"{LAB}.py").write_text(
-        "import numpy as np\nfrom nngrade.registry import Case, Check\nfrom reference.activations import Torch\n"
+        "import numpy as np\nfrom nngrade.registry import Case, Check\nfrom reference.activations import Keras, Torch\n"
         "CHECKS = [Check('sigmoid', 'a secret input', 2, lambda rng: [Case((np.array([4.25, -7.5]),))],"
-        " torch=Torch.sigmoid)]\n")
+        " torch=Torch.sigmoid, keras=Keras.sigmoid)]\n")   # Keras: answered by the oracle process, which loads it too
     zpath = tmp_path / "autograder.zip"
     run("gradescope", "--lab", "02", "--out", str(zpath), "--seed", "7", "--hidden", str(hidden))
     ag = tmp_path / "autograder"
