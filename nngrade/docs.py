@@ -43,10 +43,15 @@ def render() -> str:
     return "\n".join(out)
 
 
-def write_page(path: Path, text: str, check: bool, command: str) -> int:
-    """Write a generated page, or with `check` only say whether the committed one is stale."""
+def _content(text: str, volatile: str | None) -> list[str]:
+    return [line for line in text.splitlines() if not (volatile and line.startswith(volatile))]
+
+
+def write_page(path: Path, text: str, check: bool, command: str, volatile: str | None = None) -> int:
+    """Write a generated page, or with `check` only say whether the committed one is stale.
+    Lines that start with `volatile` (what the page was measured with) are not compared."""
     if check:
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists() or _content(path.read_text(encoding="utf-8"), volatile) != _content(text, volatile):
             print(f"{path} is stale: run `{command}`")
             return 1
         return 0

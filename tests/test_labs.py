@@ -126,3 +126,16 @@ def test_solution_notebook_runs_top_to_bottom(lab, tmp_path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
+
+
+def test_a_generated_page_is_stale_by_its_content_not_by_the_versions_it_records(tmp_path, capsys):
+    """The same numbers measured on Python 3.11.2 instead of 3.11.7 are not stale; a moved number is."""
+    from nngrade.conventions import MEASURED_WITH
+    from nngrade.docs import write_page
+    page = tmp_path / "page.md"
+    text = f"# t\n{MEASURED_WITH}python 3.11.7, torch 2.13.0+cpu.\n| a | 0 |\n"
+    page.write_text(text.replace("3.11.7", "3.11.2"))
+    assert write_page(page, text, True, "make x", volatile=MEASURED_WITH) == 0
+    page.write_text(text.replace("| 0 |", "| 1e-07 |"))
+    assert write_page(page, text, True, "make x", volatile=MEASURED_WITH) == 1
+    assert "stale" in capsys.readouterr().out
