@@ -137,6 +137,8 @@ def run(seed=1, students=50, out=ROOT / "docs" / "bench.json") -> dict:
     grade_all = [py, "-m", "nngrade", "grade", "--submission", "solutions", "--seed", str(seed),
                  "--out", str(tmp / "r.json"), "--quiet"]
     # the median of three runs; memory is polled in a fourth (polling costs CPU: not timed)
+    imports = [timed([py, "-c", "import torch, keras"])[0] for _ in range(2)]
+    res["import_torch_keras_s"] = min(imports)
     runs = [timed(grade_all)[0] for _ in range(3)]
     res["grade_all_labs_runs_s"] = runs
     res["grade_all_labs_s"] = sorted(runs)[1]
@@ -218,13 +220,17 @@ def keras_free(labs) -> list[str]:
 
 
 def targets(res: dict, labs) -> dict:
-    """Issue 9's targets, each with the measured value and whether it holds."""
+    """The speed targets, each with the measured value and whether it holds: speed is measured
+    here, in `make bench`, and never asserted in `make test`."""
     free = {lab: res["grade_one_lab_primary_s"][lab] for lab in keras_free(labs)}
     return {
         "make grade at least 10x faster than the baseline": [round(res["speedup_vs_baseline"], 1),
                                                              res["speedup_vs_baseline"] >= 10],
         "grade-class at most 1 s per additional student": [round(res["marginal_s_per_student"], 2),
                                                            res["marginal_s_per_student"] <= 1.0],
+        "grading every solution costs at most 3x importing torch and keras": [
+            round(res["grade_all_labs_s"] / res["import_torch_keras_s"], 2),
+            res["grade_all_labs_s"] <= 3 * res["import_torch_keras_s"]],
         "a lab without Keras graded in under 3 s (slowest of " + ", ".join(lab[3:5] for lab in free) + ")":
             [round(max(free.values()), 1), max(free.values()) < 3.0],
     }
