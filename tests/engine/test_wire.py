@@ -11,7 +11,9 @@ def test_round_trip_of_plain_data_keeps_types_and_bits():
     back = decode(encode(value))
     assert back["a"][0].dtype == np.float32 and back["a"][0].shape == (2, 3)
     assert back["a"][1] == [1, 2.5, True, None, "s"] and type(back["a"][1][0]) is int
+    # exact: a lossless round trip of the same bits
     assert np.array_equal(back["b"], value["b"], equal_nan=True)
+    # exact: a lossless round trip of the same bits
     assert type(back["c"]) is np.float64 and back["c"] == 0.1
     assert np.isnan(back["d"])
 
@@ -28,6 +30,7 @@ def test_objects_become_opaque_descriptions_without_calling_back():
         pass
 
     back = decode(encode([AlwaysEqual(), np.zeros(3).view(Lying)]))
+    # exact: a lossless round trip of the same bits
     assert isinstance(back[0], Opaque) and back[0].type_name == "AlwaysEqual" and back[0].as_float == 0.5
     assert isinstance(back[1], Opaque) and back[1].ndarray_subclass
     assert not (back[0] == 1)  # the grader-side stand-in has ordinary identity equality

@@ -100,7 +100,9 @@ def test_rule_torch_keras_and_solution_agree_after_every_epoch(sol, seed, n, d, 
     ks = Keras.perceptron_fit_by_epoch(X, y, lr, k + 1)
     for epoch, ((wt, bt), (wk, bk)) in enumerate(zip(t, ks), 1):
         ws, bs = sol["perceptron_fit"](X, y, lr=lr, epochs=epoch)
+        # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
         assert np.array_equal(wt, wk) and bt == bk
+        # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
         assert np.array_equal(wt, ws) and bt == bs
     w, b = t[-1]
     assert Torch.perceptron(X, w, b).tolist() == y.tolist()      # the convergence theorem
@@ -112,9 +114,11 @@ def test_units_torch_keras_agree(seed, n, d):
     rng = np.random.default_rng(seed)
     Xb = rng.integers(0, 2, size=(n, d))
     theta = int(rng.integers(0, d + 2))
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert np.array_equal(Torch.mp_neuron(Xb, theta), Keras.mp_neuron(Xb, theta))
     Xi = rng.integers(-3, 4, size=(n, d)).astype(float)       # exact: ties at z = 0 agree too
     w, b = rng.integers(-2, 3, size=d) / 2.0, float(rng.integers(-2, 3))
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert np.array_equal(Torch.perceptron(Xi, w, b), Keras.perceptron(Xi, w, b))
     Xr = rng.normal(0, 3, size=(n, d))
     np.testing.assert_allclose(Torch.sigmoid_neuron(Xr, w, b), Keras.sigmoid_neuron(Xr, w, b), rtol=1e-13, atol=1e-300)

@@ -146,8 +146,10 @@ def test_pinned_softplus_threshold():
     z = np.array([20.5, 39.0, 41.0])
     exact = np.logaddexp(0.0, z)
     default = torch().nn.functional.softplus(torch().tensor(z)).numpy()
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert default[0] == 20.5 and abs(default[0] - exact[0]) > 1e-9, \
         "softplus: torch's default threshold no longer cuts at 20; revisit the oracle's threshold=40"
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert np.array_equal(Torch.softplus(z), exact), "softplus: the oracle (threshold 40) is not exact"
 
 
@@ -178,6 +180,7 @@ def test_solution_equals_torch(solution, fn, z, data):
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         got = solution[fn](z, **kw)
     assert isinstance(got, np.ndarray) and got.dtype == np.float64 and got.shape == z.shape
+    # exact: an input left alone is the same bits
     assert np.array_equal(z, before), f"{fn} modified its input"
     rtol, atol = _tolerance(fn)
     assert_close(got, getattr(Torch, fn)(z, **kw), rtol / 100, atol / 100, what=f"solution {fn}({kw or ''})")
@@ -206,7 +209,9 @@ def test_solution_kink_values(solution):
                 "sigmoid_grad": 0.25, "tanh_grad": 1.0, "softplus": np.log(2.0), "silu_grad": 0.5}
     for fn, value in expected.items():
         assert solution[fn](z)[0] == pytest.approx(value, rel=1e-15), fn
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert solution["leaky_relu_grad"](z, alpha=0.25)[0] == 0.25
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert solution["elu_grad"](z, alpha=0.5)[0] == 0.5
 
 

@@ -46,6 +46,7 @@ def test_notes_table_to_5e_4(sol, w, b, printed):
 def test_the_erratum_row_is_0_0217():
     w, b, printed = ERRATUM
     value = Torch.error(w, b, X, Y)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert round(value, 4) == 0.0217 and round(value, 4) != printed
     # by hand: 1/2 [(sigmoid(0.94 * 0.5 - 0.94) - 0.2)^2 + (sigmoid(0.94 * 2.5 - 0.94) - 0.9)^2]
     s = lambda z: 1 / (1 + math.exp(-z))
@@ -74,6 +75,7 @@ def test_notes_run_torch_keras_solution():
     t = Torch.gradient_descent(X, Y)
     k = Keras.gradient_descent(X, Y)
     assert t.shape == k.shape == (1001, 3)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert t[0, 0] == t[0, 1] == -2.0
     np.testing.assert_allclose(k, t, rtol=1e-12, atol=1e-14)
     # the descent ends in the valley the notes' guesses were heading for

@@ -112,6 +112,7 @@ def test_sigmoid_net_update_equals_torch_sgd_and_keras(sol, d, h, k, lr, seed):
     before = [np.copy(a) for a in args[:6]]
     mine = sol["sigmoid_net_update"](*args)
     for a, b in zip(args[:6], before):
+        # exact: an input left alone is the same bits
         assert np.array_equal(a, b), "an input was modified"
     for new, old in zip(mine, args[2:6]):
         assert not np.shares_memory(new, old), "returned an input array instead of a new one"
@@ -213,6 +214,7 @@ def test_numerical_gradient_is_close_to_autograd_and_leaves_x(sol, name):
         x = rng.normal(size=shape)
         before = x.copy()
         got = sol["numerical_gradient"](TEST_FUNCTIONS[name], x)
+        # exact: an input left alone is the same bits
         assert np.array_equal(x, before)
         exact, _ = Torch.numerical_gradient(name, x)
         np.testing.assert_allclose(got, exact, rtol=1e-8, atol=1e-9)

@@ -382,6 +382,7 @@ def test_l2_torch_equals_keras(seed, shapes, k):
     lam = 2.0 ** -k
     assert R.Torch.l2_penalty(weights, lam) == pytest.approx(R.Keras.l2_penalty(weights, lam), rel=1e-14)
     assert R.Torch.l2_penalty(weights, lam) == pytest.approx(lam / 2 * sum(np.sum(w * w) for w in weights), rel=1e-14)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert max_gap(R.Torch.l2_penalty_grad(weights, lam), R.Keras.l2_penalty_grad(weights, lam)) == 0.0
 
 
@@ -393,12 +394,15 @@ def test_minibatch_orders_agree(n, b, seed):
     t = R.Torch.iterate_minibatches(X, y, b, seed)
     assert len(t) == -(-n // b) and all(len(yb) == min(b, n - i * b) for i, (_, yb) in enumerate(t))
     k = R.Keras.iterate_minibatches(X, y, b, seed)
+    # exact: the same stored values, or integers, reordered: no arithmetic
     assert all(np.array_equal(a[0], c[0]) and np.array_equal(a[1], c[1]) for a, c in zip(t, k))
     order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    # exact: the same stored values, or integers, reordered: no arithmetic
     assert np.array_equal(np.concatenate([yb for _, yb in t]), y[order])
     if seed is not None:          # rng.shuffle of arange(N) is the same order (a valid alternative)
         idx = np.arange(n)
         np.random.default_rng(seed).shuffle(idx)
+        # exact: the same stored values, or integers, reordered: no arithmetic
         assert np.array_equal(idx, order)
 
 
@@ -516,5 +520,7 @@ def test_the_digits_are_scikit_learns_without_importing_it():
     from nngrade.checks.lab06_training import _digits
     X, y = _digits()
     X_ref, y_ref = load_digits(return_X_y=True)
+    # exact: the same stored values, or integers, reordered: no arithmetic
     assert X.dtype == np.float64 and np.array_equal(X, X_ref / 16.0)
+    # exact: the same stored values, or integers, reordered: no arithmetic
     assert y.dtype == np.int64 and np.array_equal(y, y_ref)

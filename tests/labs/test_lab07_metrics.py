@@ -177,13 +177,17 @@ def test_keras_thresholds_are_strict_and_zero_over_zero_is_zero():
     y, p = np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 0.9])
     assert Keras.confusion_counts(y, p) == (1, 1, 0, 1)   # tp: 0.9; tn: the 0 at 0.5; fn: the 1 at 0.5
     assert Keras.binary_accuracy(y, p) == pytest.approx(2 / 3)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.precision(np.array([1.0, 1.0]), np.array([0.1, 0.5])) == 0.0
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.recall(np.zeros(3), np.array([0.9, 0.7, 0.1])) == 0.0
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.auc(np.ones(3), np.array([0.2, 0.7, 0.9])) == 0.0
 
 
 def test_keras_auc_with_three_thresholds_by_hand():
     # thresholds -1e-7, 0.5, 1 + 1e-7: TPR = [1, 0.5, 0], FPR = [1, 0, 0] -> 0.5 * 0.75 ... = 0.75
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.auc(np.array([0, 0, 1, 1.0]), np.array([0.0, 0.5, 0.3, 0.9]), num_thresholds=3) == 0.75
 
 
@@ -212,8 +216,10 @@ def test_keras_rounds_metric_constants_to_float32():
     # with a dyadic constraint the two agree exactly
     assert Keras.precision_at_recall(y, p, 0.75) == Torch.precision_at_recall(y, p, 0.75)
     # BinaryAccuracy's threshold: 0.3 + 1e-9 is above 0.3 but below float32(0.3)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.binary_accuracy(np.array([1.0]), np.array([0.3 + 1e-9]), threshold=0.3) == 0.0
     # Precision's thresholds stay float64
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.recall(np.array([1.0]), np.array([0.3 + 1e-9]), threshold=0.3) == 1.0
 
 

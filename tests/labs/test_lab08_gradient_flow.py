@@ -101,6 +101,7 @@ def test_relu_at_exactly_zero_has_derivative_zero_in_both_frameworks():
     params[0][0][:, :] = 0.0
     params[0][1][:] = 0.0              # every hidden pre-activation is exactly 0
     t, k = Torch.layer_gradient_norms(X, Y, params, "relu"), Keras.layer_gradient_norms(X, Y, params, "relu")
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert t[0] == 0.0 and k[0] == 0.0 and t[1] == 0.0
 
 
@@ -132,16 +133,19 @@ def test_torch_clip_grad_norm_adds_1e_6_to_the_norm():
         np.testing.assert_allclose(c, g * (norm / 2) / (norm + 1e-6), rtol=1e-14)
         assert np.max(np.abs(c / (g * 0.5) - 1)) > 1e-6       # vs the contract's exact half
     # below max_norm the factor is capped at 1: no difference there
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     np.testing.assert_array_equal(Torch.clip_by_norm(grads[0], 10.0), grads[0])
     # at exactly max_norm torch still scales by max_norm / (max_norm + 1e-6)
     g = np.array([3.0, 4.0])
     assert Torch.clip_by_norm(g, 5.0)[0] < 3.0
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     assert Keras.clip_by_norm(g, 5.0)[0] == 3.0
 
 
 def test_zero_gradients_stay_zero_in_both_frameworks():
     z = [np.zeros((2, 3)), np.zeros(3)]
     for clipped, norm in (Torch.clip_by_global_norm(z, 1.0), Keras.clip_by_global_norm(z, 1.0)):
+        # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
         assert norm == 0.0 and all(np.array_equal(c, np.zeros_like(c)) for c in clipped)
 
 

@@ -151,13 +151,16 @@ def test_pooling_forward_agrees_with_the_window_maxima(setup):
     expected = np.zeros(dOut.shape)
     for n, i, j, c in np.ndindex(dOut.shape):
         expected[n, i, j, c] = X[n, i * stride:i * stride + pool, j * stride:j * stride + pool, c].max()
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     np.testing.assert_array_equal(Torch.maxpool2d_forward(X, pool, stride), expected)
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     np.testing.assert_array_equal(Keras.maxpool2d_forward(X, pool, stride), expected)
 
 
 def test_all_ones_with_overlapping_windows_gives_the_measured_map():
     """The raw measurement of framework-conventions (pool 3, stride 1 on a 4x4 of ones)."""
     g = Torch.maxpool2d_backward(np.ones((1, 2, 2, 1)), np.ones((1, 4, 4, 1)), 3, 1)[0, :, :, 0]
+    # exact: no rounding to differ between CPUs: a selection, a threshold, a zero or a small dyadic number
     np.testing.assert_array_equal(g, [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
 
 
