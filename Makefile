@@ -21,9 +21,14 @@ FORCE ?=
 .PHONY: install lab labs grade grade-class test mutants contract release gradescope bench conventions clean
 
 install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@if [ -x $(PY) ] && cmp -s requirements.txt $(VENV)/nnlabs-pins.txt; then \
+		echo "$(VENV) already has the pins of requirements.txt: reusing it"; \
+	else \
+		$(PYTHON) -m venv $(VENV) && \
+		$(PY) -m pip install --quiet --upgrade pip && \
+		$(PY) -m pip install --quiet -r requirements.txt && \
+		cp requirements.txt $(VENV)/nnlabs-pins.txt; \
+	fi
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m compileall -q nngrade reference  # bytecode ahead, also where PYTHONDONTWRITEBYTECODE is set
 	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))"
