@@ -1,6 +1,7 @@
 """Stage 3 (grader side): start, talk to, time out and restart the student's worker."""
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -12,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from nngrade import wire
+from nngrade import sandbox, wire
 from nngrade.config import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,27 +85,29 @@ class WorkerClient:
         self.scratch = None
         self.notes: list[str] = []
         self.restarts = 0
+        self.uid = None
+        self.isolation = None
 
     # -- process management -------------------------------------------------------------
     def start(self, wait=True):
         self.scratch = tempfile.mkdtemp(prefix="nngrade-scratch-")
+        limits = json.loads(self.limits.worker_json())
         if hasattr(os, "geteuid") and os.geteuid() == 0 and self.limits.drop_privileges:
-            try:
-                os.chown(self.scratch, 65534, 65534)
-            except OSError:
-                pass
+            self.uid = limits["uid"] = sandbox.allocate_uid()   # one uid per live worker
+            os.chown(self.scratch, self.uid, self.uid)           # 0700: its owner only
+        limits = json.dumps(limits)
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         zygote = Zygote.get() if self.limits.zygote else None
         try:
             if zygote is None:
                 raise OSError("no zygote")
-            self.pid = zygote.fork(to_worker_r, from_worker_w, self.scratch, self.limits.worker_json())
+            self.pid = zygote.fork(to_worker_r, from_worker_w, self.scratch, limits)
         except OSError:
             self.pid = None
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "nngrade.worker", str(to_worker_r), str(from_worker_w),
-                 self.limits.worker_json()],
+                 limits],
                 pass_fds=(to_worker_r, from_worker_w), cwd=self.scratch, env=worker_env({"HOME": self.scratch}),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True)
@@ -123,8 +126,12 @@ class WorkerClient:
         except (Timeout, wire.WireError) as e:
             self.kill()
             raise RuntimeError(f"the worker process did not start: {type(e).__name__}") from None
+        if not hello.get("ok"):       # the sandbox could not be set up: grading stops here
+            self.kill()
+            raise RuntimeError(f"grading stopped: {hello.get('error', 'the worker refused to start')}")
         self.pid = hello["value"]["pid"]
         self.notes = hello["value"]["notes"]
+        self.isolation = hello["value"].get("isolation")
         if self.proc is not None and hasattr(os, "fork"):
             self.proc.wait()   # the launcher exits at once; the worker was detached from it
 
@@ -176,6 +183,9 @@ class WorkerClient:
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
+        if self.uid is not None:
+            sandbox.release_uid(self.uid)
+            self.uid = None
 
     def close(self):
         self.kill()

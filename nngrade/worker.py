@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from nngrade import drivers, wire
+from nngrade import drivers, sandbox, wire
 from nngrade.extract import FORBIDDEN
 
 _real_stdout = None
@@ -56,23 +56,8 @@ class BlockFrameworks:
         return None
 
 
-def _world_readable(path):
-    path = os.path.abspath(path)
-    while True:
-        try:
-            mode = os.stat(path).st_mode
-        except OSError:
-            return False
-        if not (mode & 0o005 == 0o005 or (os.path.isfile(path) and mode & 0o004)):
-            return False
-        parent = os.path.dirname(path)
-        if parent == path:
-            return True
-        path = parent
-
-
 def apply_limits(limits):
-    """Resource limits, a fork guard and, when started as root, an unprivileged user."""
+    """Resource limits and a fork guard (the uid and the kernel walls: nngrade.sandbox)."""
     notes = []
     try:
         import resource
@@ -91,17 +76,6 @@ def apply_limits(limits):
     # a child forked by student code exits at once: nothing it does reaches the grader
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=lambda: os._exit(70))
-    if limits.get("drop_privileges") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        if _world_readable(sys.prefix) and all(_world_readable(p) for p in sys.path if p and os.path.exists(p)):
-            try:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-                notes.append("running as user nobody")
-            except OSError as e:
-                notes.append(f"could not drop privileges: {e}")
-        else:
-            notes.append("stayed root: the Python installation is not world-readable")
     return notes
 
 
@@ -248,11 +222,18 @@ def serve(rfd, wfd, limits):
         os.dup2(devnull, fd)
     drivers.import_all()
     notes = apply_limits(limits)
+    try:
+        iso = sandbox.enclose(limits, os.getcwd())
+    except PermissionError as e:       # fail closed: no graded code runs as root
+        wire.send(wfd, {"ok": False, "error_type": "SandboxError", "error": str(e), "tb": ""})
+        os._exit(0)
+    iso["rlimits"] = not any("not set" in n or "no resource" in n for n in notes)
     sys.meta_path.insert(0, BlockFrameworks())
-    if limits.get("audit", True):
+    iso["audit_hook"] = bool(limits.get("audit", True))
+    if iso["audit_hook"]:
         install_audit_hook(os.getcwd())
     worker = Worker(limits, rfd, wfd)
-    wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes}})
+    wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes, "isolation": iso}})
     while True:
         try:
             req = wire.recv(rfd)
