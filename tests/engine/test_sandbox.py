@@ -1,0 +1,83 @@
+"""The kernel is the wall, not the audit hook: graded code that first neuters the hook (clears
+its denied events, makes its path test always true) still cannot start a process, open a
+socket, signal another process, read the solutions or write outside its scratch folder. Each
+attack returns the right answer only if it got through, so a wall that fails shows as points."""
+import os
+import textwrap
+import uuid
+
+import pytest  # noqa: F401  (parametrize)
+
+from conftest import ROOT, grade_cells, solution_cells
+from nngrade.client import WorkerClient
+from nngrade.config import Limits
+
+LAB = "lab02_activations"
+
+NEUTER = '''
+import gc, sys
+def _neuter():
+    for f in gc.get_objects():
+        if callable(f) and getattr(f, "__name__", "") == "hook" and getattr(f, "__closure__", None):
+            f.__globals__["DENIED_EVENTS"].clear()
+            for cell in f.__closure__:
+                if callable(cell.cell_contents) and getattr(cell.cell_contents, "__name__", "") == "inside":
+                    cell.cell_contents = lambda path, roots: True
+'''
+
+
+def relu_after(attack: str) -> str:
+    """A relu that is right only if `attack` (a statement) raised nothing."""
+    return NEUTER + textwrap.dedent(f'''
+    def relu(z):
+        _neuter()
+        try:
+            {attack}
+        except Exception:
+            return np.zeros_like(np.asarray(z, dtype=float)) - 1.0
+        return np.maximum(np.asarray(z, dtype=float), 0.0)
+    ''')
+
+
+def relu_score(attack: str):
+    scores, _ = grade_cells(LAB, solution_cells(LAB) + [relu_after(attack)], {"relu"})
+    return scores["relu"][:2]
+
+
+def test_neutering_the_hook_alone_costs_nothing():
+    score, total = relu_score("pass")
+    assert score == total > 0
+
+
+SOLUTION = str(ROOT / "solutions" / f"{LAB}.ipynb")
+OUTSIDE = f"/tmp/nngrade-sandbox-{uuid.uuid4().hex}"
+
+ATTACKS = {
+    "fork": "import os\n            pid = os.fork()\n            if pid == 0: os._exit(0)",
+    "a subprocess": "import subprocess; subprocess.run(['/bin/true'], check=True)",
+    "a socket": "import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()",
+    "a signal to the grader's side": "import os; os.kill(os.getppid(), 0); os.kill(1, 0)",
+    "reading the solutions": f"open({SOLUTION!r}).read()",
+    "writing outside scratch": f"open({OUTSIDE!r}, 'w').write('x')",
+    "listing another process's fds": "import os; os.listdir('/proc/1/fd')",
+}
+
+
+@pytest.mark.parametrize("what", list(ATTACKS))
+def test_a_neutered_hook_does_not_open_the_wall(what):
+    refused, total = relu_score("raise PermissionError('refused')")
+    score, _ = relu_score(ATTACKS[what])
+    assert score == refused < total, f"{what} got through the sandbox"
+    assert not os.path.exists(OUTSIDE)
+
+
+def test_the_worker_reports_its_layers():
+    w = WorkerClient(Limits())
+    w.start()
+    try:
+        iso = w.isolation
+    finally:
+        w.close()
+    assert iso["seccomp"] is True and iso["audit_hook"] is True and iso["rlimits"] is True
+    if os.geteuid() == 0:
+        assert int(str(iso["uid"]).split()[0]) >= 60000 and str(iso["landlock"]).startswith("abi")
