@@ -17,8 +17,9 @@ LAB ?=
 SEED ?=
 HIDDEN ?=
 FORCE ?=
+SET ?= newest
 
-.PHONY: install lab labs grade grade-class test mutants contract release gradescope bench conventions clean
+.PHONY: install lab labs grade grade-class test versions mutants contract release gradescope bench conventions clean
 
 install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	@if [ -x $(PY) ] && cmp -s requirements.txt $(VENV)/nnlabs-pins.txt; then \
@@ -69,6 +70,27 @@ contract:  ## regenerate docs/labs.md (the graded functions of each lab)
 
 test:  ## the project's own tests (what instructor CI runs)
 	$(PY) -m pytest -q tests
+
+# One end of the supported range (pyproject.toml) in its own .venv-SET: oldest is
+# requirements-oldest.txt, newest is what pip resolves from the range today (upgrading an
+# existing .venv-newest). PIP_CONSTRAINT=/dev/null sets aside a machine-wide pip constraint
+# file (this one caps torch at the releases on its disk) for that one install.
+versions:  ## the lab tests and the conventions check on one end of the range: SET=oldest|newest
+	@case "$(SET)" in oldest|newest) ;; *) echo "SET must be oldest or newest, not '$(SET)'"; exit 2;; esac
+	@if [ ! -x .venv-$(SET)/bin/python ]; then $(PYTHON) -m venv .venv-$(SET); fi
+	.venv-$(SET)/bin/python -m pip install --quiet --upgrade pip
+	@if [ "$(SET)" = oldest ]; then \
+		echo ".venv-oldest/bin/python -m pip install -r requirements-oldest.txt"; \
+		.venv-oldest/bin/python -m pip install --quiet -r requirements-oldest.txt; \
+	else \
+		echo ".venv-newest/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[dev]'"; \
+		PIP_CONSTRAINT=/dev/null .venv-newest/bin/python -m pip install --quiet --upgrade \
+			--upgrade-strategy eager -e '.[dev]'; \
+	fi
+	.venv-$(SET)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	.venv-$(SET)/bin/python -m nngrade versions
+	.venv-$(SET)/bin/python -m pytest -q -p no:cacheprovider tests/labs
+	.venv-$(SET)/bin/python -m nngrade conventions --check
 
 clean:
 	rm -rf results.json grades .pytest_cache .hypothesis

@@ -38,7 +38,16 @@ def cmd_grade(a) -> int:
     if text and not a.quiet:
         print("\n" + text)
     print(f"\nResults written to {a.out} in {seconds:.1f} s")
+    _warn_outside_range()
     return 0
+
+
+def _warn_outside_range():
+    from nngrade.versions import outside
+    bad = outside(dev=False)
+    if bad:
+        print("\nNote: graded with packages outside the supported range (`python -m nngrade versions`): "
+              + "; ".join(bad) + ". The class's grades come from a set inside it.")
 
 
 def cmd_grade_class(a) -> int:
@@ -103,6 +112,11 @@ def cmd_mutants(a) -> int:
     text, ok = summary({lab: run_lab(lab) for lab in labs})
     print(text)
     return 0 if ok else 1
+
+
+def cmd_versions(a) -> int:
+    from nngrade.versions import main as versions
+    return versions()
 
 
 def main(argv=None) -> int:
@@ -171,6 +185,9 @@ def main(argv=None) -> int:
     m = sub.add_parser("mutants", help="grade every mutant and valid alternative in tests/mutants/")
     m.add_argument("--lab", default=None, help="lab number(s) (default: all)")
     m.set_defaults(run=cmd_mutants)
+
+    v = sub.add_parser("versions", help="the installed NumPy, torch, TensorFlow, Keras... against the supported range")
+    v.set_defaults(run=cmd_versions)
 
     a = p.parse_args(argv)
     return a.run(a)

@@ -2,6 +2,7 @@
 generated from the contract (nngrade/contract.py) and the registry rows."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from nngrade.contract import SIGNATURES
@@ -51,9 +52,14 @@ def write_page(path: Path, text: str, check: bool, command: str, volatile: str |
     """Write a generated page, or with `check` only say whether the committed one is stale.
     Lines that start with `volatile` (what the page was measured with) are not compared."""
     if check:
-        if not path.exists() or _content(path.read_text(encoding="utf-8"), volatile) != _content(text, volatile):
-            print(f"{path} is stale: run `{command}`")
+        committed = _content(path.read_text(encoding="utf-8"), volatile) if path.exists() else []
+        fresh = _content(text, volatile)
+        if committed != fresh:
+            print(f"{path} is stale: run `{command}`. What moved (- the page, + now):")
+            for line in list(difflib.unified_diff(committed, fresh, "page", "now", n=0, lineterm=""))[2:42]:
+                print("  " + line)
             return 1
+        print(f"{path} agrees with what was just generated")
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

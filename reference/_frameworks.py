@@ -66,6 +66,20 @@ def tensor(x, grad=False):
     return t.requires_grad_(True) if grad else t
 
 
+def clip(x, lo=None, hi=None):
+    """The contract's clip in torch: torch.clamp's values, and a gradient that passes for
+    lo <= x <= hi and stops outside. torch.clamp's own gradient at x == lo or x == hi is 1 up
+    to torch 2.14 and 0 from 2.15 (docs/conventions.md, "Across the supported range"), so the
+    oracles do not leave the bounds to it."""
+    t = torch()
+    inside = t.ones_like(x, dtype=t.bool)
+    if lo is not None:
+        inside = inside & (x >= lo)
+    if hi is not None:
+        inside = inside & (x <= hi)
+    return t.where(inside, x, t.clamp(x, lo, hi).detach())
+
+
 def numpy(t) -> np.ndarray:
     return np.array(t.detach().cpu().numpy(), dtype=np.float64)
 

@@ -7,11 +7,12 @@ losses and KL). Every `<name>_grad(y_true, y_pred)` is d loss / d y_pred, with y
 shape, float64.
 
 PyTorch: `torch.nn.functional` where a built-in computes the contract's formula (the binary
-cross-entropy is `F.binary_cross_entropy` on `torch.clamp(p, eps, 1 - eps)`: its own clamp of
+cross-entropy is `F.binary_cross_entropy` on `clip(p, eps, 1 - eps)`: its own clamp of
 each log at -100 never acts on clipped p), the formula itself in torch ops where none does
 (categorical cross-entropy on probabilities without renormalising, msle, hinge), and autograd
-for every gradient. `torch.clamp` passes the gradient for lo <= x <= hi and stops it outside,
-which is the contract's `clip`.
+for every gradient. `clip` (reference/_frameworks.py) is the contract's: torch.clamp's values,
+the gradient passing for lo <= x <= hi and stopped outside. torch.clamp alone is not enough:
+from torch 2.15 its gradient at x == lo or hi is 0.
 
 Keras: the function forms of `keras.losses` (they keep float64), averaged over what is left
 with `keras.ops.mean`, `tf.GradientTape` for gradients; a non-default `eps` is set with
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from reference._frameworks import keras, numpy, tensor, tf, torch
+from reference._frameworks import clip, keras, numpy, tensor, tf, torch
 
 EPS = 1e-7
 
@@ -37,10 +38,10 @@ def _F():
 
 
 def _torch_losses(clamp=None):
-    """The losses in torch; `clamp` replaces torch.clamp (Mistakes: a clip that passes the
-    gradient everywhere)."""
+    """The losses in torch; `clamp` replaces the contract's clip (Mistakes: a clip that passes
+    the gradient everywhere)."""
     t, F = torch(), _F()
-    clamp = clamp or t.clamp
+    clamp = clamp or clip
 
     def bce(y, p, eps=EPS):
         # F.binary_cross_entropy clamps each log at -100, which never acts on p in [eps, 1 - eps]
@@ -56,7 +57,7 @@ def _torch_losses(clamp=None):
         return F.kl_div(t.log(clamp(p, eps, 1.0)), clamp(y, eps, 1.0), reduction="batchmean")
 
     def msle(y, p, eps=EPS):
-        return ((t.log(clamp(p, min=eps) + 1.0) - t.log(clamp(y, min=eps) + 1.0)) ** 2).mean()
+        return ((t.log(clamp(p, eps) + 1.0) - t.log(clamp(y, eps) + 1.0)) ** 2).mean()
 
     return {
         "mse": lambda y, p: F.mse_loss(p, y),
@@ -75,7 +76,7 @@ def _torch_losses(clamp=None):
 
 
 def _torch_sparse(idx, p, eps=EPS, clamp=None):
-    pc = (clamp or torch().clamp)(p, eps, 1.0 - eps)
+    pc = (clamp or clip)(p, eps, 1.0 - eps)
     return _F().nll_loss(torch().log(pc), idx)
 
 
@@ -522,3 +523,23 @@ def _conventions():
 from nngrade.conventions import LazyPieces  # noqa: E402
 
 CONVENTIONS = LazyPieces(_conventions)
+
+
+def _clamp_stops_gradient_at_its_bounds() -> bool:
+    """True when torch.clamp(x, lo, hi) gives x == lo and x == hi a gradient of 0."""
+    t = torch()
+    x = tensor([EPS, 0.5, 1.0 - EPS], grad=True)
+    (g,) = t.autograd.grad(t.clamp(x, EPS, 1.0 - EPS).sum(), x)
+    return bool(g[0] == 0 and g[2] == 0)
+
+
+def _changes():
+    from nngrade.conventions import Change
+    return [Change("gradient of torch.clamp(x, lo, hi) at x == lo or x == hi", "torch", "2.15",
+                   "1, as inside", "0, as outside",
+                   "the contract's clip passes it (1): the oracles clip with reference._frameworks.clip, "
+                   "torch.clamp's values with the gradient written out, on every torch in the range",
+                   _clamp_stops_gradient_at_its_bounds)]
+
+
+CHANGES = LazyPieces(_changes)

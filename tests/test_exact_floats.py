@@ -22,9 +22,12 @@ def exact_float_comparisons(source: str):
                 yield node.lineno, name
         elif isinstance(node, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops):
             for side in [node.left, *node.comparators]:
-                value = side.operand if isinstance(side, ast.UnaryOp) else side
-                if isinstance(value, ast.Constant) and type(value.value) is float:
-                    yield node.lineno, f"== {value.value!r}"
+                values = side.elts if isinstance(side, (ast.List, ast.Tuple)) else [side]
+                for value in values:
+                    value = value.operand if isinstance(value, ast.UnaryOp) else value
+                    if isinstance(value, ast.Constant) and type(value.value) is float:
+                        yield node.lineno, f"== {value.value!r}"
+                        break
 
 
 def unmarked(source: str):
@@ -34,8 +37,9 @@ def unmarked(source: str):
 
 
 def test_the_scan_finds_exact_float_comparisons():
-    src = "import numpy as np\nassert x.max() == 0.0\nassert np.array_equal(a, b)\nassert n == 3\n"
-    assert [n for n, _ in unmarked(src)] == [2, 3]
+    src = ("import numpy as np\nassert x.max() == 0.0\nassert np.array_equal(a, b)\nassert n == 3\n"
+           "assert g.tolist() == [0.0, -1.5]\nassert shape == (2, 3)\n")
+    assert [n for n, _ in unmarked(src)] == [2, 3, 5]
     assert unmarked("assert np.array_equal(a, b)  # exact: a copy\n") == []
 
 

@@ -138,4 +138,47 @@ def test_a_generated_page_is_stale_by_its_content_not_by_the_versions_it_records
     assert write_page(page, text, True, "make x", volatile=MEASURED_WITH) == 0
     page.write_text(text.replace("| 0 |", "| 1e-07 |"))
     assert write_page(page, text, True, "make x", volatile=MEASURED_WITH) == 1
-    assert "stale" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "stale" in out
+    assert "-| a | 1e-07 |" in out and "+| a | 0 |" in out, out   # the row that moved, both ways
+
+
+def test_a_change_across_the_range_reads_the_same_on_both_sides_until_a_probe_contradicts_it():
+    """A CHANGES row renders identically on releases before and after `since` when each behaves
+    as its side says; a release that does not (a wrong `since`) marks the row, so the page is stale."""
+    from nngrade.conventions import Change, change_row
+    def row(new_behaviour):
+        return Change("x", "torch", "2.15", "old", "new", "grader", lambda: new_behaviour)
+    assert change_row(row(False), "2.14.1+cpu") == change_row(row(True), "2.15.0+cu132")
+    assert change_row(row(True), "2.15.0rc1") == change_row(row(False), "2.9.1")
+    marked = change_row(row(True), "2.14.1")[0]
+    assert "measured otherwise on torch 2.14.1" in marked and "from 2.15" in marked
+    assert "before 2.15" in change_row(row(False), "2.16.0")[0]
+
+
+def test_every_change_holds_on_the_installed_release():
+    from nngrade.conventions import change_row, changes
+    from nngrade.report import versions
+    found = changes()
+    assert found, "reference/losses.py lists torch.clamp's gradient at its bounds"
+    for c in found:
+        assert "measured otherwise" not in change_row(c, versions()[c.package])[0]
+
+
+def test_oracles_step_torch_optimizers_without_torch_dynamo_beside_tensorflow():
+    """torch.optim's wrappers import torch._dynamo, and with it triton on a CUDA build of torch;
+    from torch 2.15, triton's LLVM and TensorFlow's abort the process when both are loaded
+    ("Option 'bitcode-mdindex-threshold' registered more than once"). The grader keeps both
+    frameworks in one process, so its optimizers step through optim_step, never importing it."""
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "from reference._frameworks import optim_step, tf, torch\n"
+            "tf(); t = torch()\n"
+            "p = t.nn.Parameter(t.ones(3, dtype=t.float64))\n"
+            "for opt in (t.optim.SGD([p], lr=0.5, momentum=0.9), t.optim.Adam([p]), t.optim.RMSprop([p])):\n"
+            "    (p ** 2).sum().backward(); optim_step(opt); p.grad = None\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('torch._dynamo', 'triton'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]", out.stdout

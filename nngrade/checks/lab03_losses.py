@@ -5,7 +5,7 @@ multi-output targets (2), the edge the loss has (1: the clipping edge p = 0 and 
 logits, errors of exactly 0 or +-delta, the hinge's kink), and the extra argument where the
 function has one (1: `eps`, `delta`). The categorical losses have one more check: rows that
 do not sum to 1 are used as given (1). PyTorch decides (the contract's formula, with
-`torch.clamp` where it clips, and autograd); Keras is run on the same inputs and agrees
+the contract's clip where it clips, and autograd); Keras is run on the same inputs and agrees
 except on the checks that say why not (`differs`).
 """
 from __future__ import annotations
@@ -255,8 +255,8 @@ def _hinge_without_max(y, s):
 
 
 RENORM = "you renormalised the rows (p / p.sum(axis=1)), as Keras does: the contract takes the probabilities as given"
-CLIP_GRAD = ("where p was clipped the gradient is 0 (clip stops it outside [eps, 1 - eps], as torch.clamp "
-             "does); keep it only where eps <= p <= 1 - eps")
+CLIP_GRAD = ("where p was clipped the gradient is 0 (clip stops it outside [eps, 1 - eps]); keep it "
+             "where eps <= p <= 1 - eps, the bounds included")
 
 
 def _through_clip(name):

@@ -10,7 +10,7 @@ def test_round_trip_of_plain_data_keeps_types_and_bits():
              "b": np.array([np.nan, -np.inf, 1e-310]), "c": np.float64(0.1), "d": float("nan")}
     back = decode(encode(value))
     assert back["a"][0].dtype == np.float32 and back["a"][0].shape == (2, 3)
-    assert back["a"][1] == [1, 2.5, True, None, "s"] and type(back["a"][1][0]) is int
+    assert back["a"][1] == [1, 2.5, True, None, "s"] and type(back["a"][1][0]) is int  # exact: a lossless round trip
     # exact: a lossless round trip of the same bits
     assert np.array_equal(back["b"], value["b"], equal_nan=True)
     # exact: a lossless round trip of the same bits

@@ -140,6 +140,20 @@ def test_gradient_passes_at_eps_exactly_and_stops_beyond(sol):
     assert close(Torch.binary_crossentropy_grad(y, p), g) and close(Keras.binary_crossentropy_grad(y, p), g)
 
 
+def test_the_oracles_clip_passes_the_gradient_at_its_bounds_on_every_torch():
+    """The contract's clip, whatever torch.clamp does at the bounds on the installed release
+    (1 up to 2.14, 0 from 2.15): 1 at lo and hi and between, 0 beyond, clamp's values."""
+    import torch
+    from reference._frameworks import clip
+    x = torch.tensor([0.1, 0.2, 0.5, 0.9, 0.95], dtype=torch.float64, requires_grad=True)
+    y = clip(x, 0.2, 0.9)
+    (g,) = torch.autograd.grad(y.sum(), x)
+    assert g.tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]  # exact: a selection of 0 and 1
+    assert torch.equal(y, torch.clamp(x, 0.2, 0.9))
+    (g,) = torch.autograd.grad(clip(x, 0.5).sum(), x)
+    assert g.tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]  # exact: a selection of 0 and 1
+
+
 def test_kl_with_zero_targets_follows_keras_not_torch_kl_div(sol):
     import torch
     y, p = np.array([[1.0, 0.0, 0.0]]), np.array([[0.5, 0.25, 0.25]])
