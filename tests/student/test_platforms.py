@@ -142,3 +142,17 @@ def test_make_grade_notes_a_set_outside_the_range(monkeypatch, capsys):
     monkeypatch.setattr(versions, "installed", _fake(torch="2.8.0"))
     cli._warn_outside_range()
     assert "graded with packages outside the supported range" in capsys.readouterr().out
+
+
+def test_the_readme_states_the_range_of_the_files():
+    """README's "Supported versions" table: oldest and pinned columns as the two files pin them."""
+    rows = {}
+    for line in (ROOT / "README.md").read_text().split("### Supported versions")[1].splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4:
+            rows[cells[0]] = cells[1:3]
+    linux = {"sys_platform": "linux", "platform_system": "Linux"}
+    for label, package in [("NumPy", "numpy"), ("torch", "torch"), ("TensorFlow", "tensorflow-cpu"),
+                           ("Keras", "keras")]:
+        pins = [dict(p.split("==") for p in pins_for(linux, name))[package] for name in reversed(SETS)]
+        assert rows[label] == pins, f"README says {label} {rows[label]}, the files pin {pins}"
