@@ -32,7 +32,7 @@ install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	fi
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m compileall -q nngrade reference  # bytecode ahead, also where PYTHONDONTWRITEBYTECODE is set
-	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))"
 	@echo "Installed. Next: make lab (Jupyter) or make grade."
 
 lab:  ## open JupyterLab on labs/

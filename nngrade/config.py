@@ -31,6 +31,8 @@ class Limits:
     slow_factor: float = option(10.0, "a note when a function is this many times slower than "
                                       "the oracle on the large input")
     speed_seconds: float = option(2.0, "wall time for the large-input call that only feeds that note")
+    stand_in_calls: int = option(20_000, "calls of the grader's stand-ins (the other graded functions) "
+                                         "that one call of a student function may make")
 
     def worker_json(self) -> str:
         keys = ("cpu_seconds", "memory_bytes", "file_bytes", "open_files", "processes",

@@ -244,25 +244,58 @@ class Student:
                 self._exec(space, unit)
             self.generation[space] = self.client.restarts
 
-    def call(self, space, check: Check, case) -> dict:
-        """Call the check's function in the namespace `space` (a lab's, or a mutant's own)."""
+    def call(self, space, check: Check, case, called: frozenset | None = frozenset()) -> dict:
+        """Call the check's function in the namespace `space` (a lab's, or a mutant's own).
+        `called`: the other graded functions it calls by name (`Extracted.stand_ins_called`);
+        the grader answers a stand-in's request for those only, whatever the worker sends."""
         self._ensure_loaded(space)
         stand_ins = substitutes(check.lab)
         req = {"op": "call", "lab": space, "fn": check.function, "driver": check.driver,
                "args": case.args, "kwargs": case.kwargs, "return_args": check.driver == "call",
                "substitute": sorted(stand_ins)}
         seconds = check.timeout or self.limits.call_seconds
+        refused, count = [], [0]
 
         def oracle(name, args, kwargs):
+            count[0] += 1
+            why = refusal(check.function, name, called, count[0], self.limits.stand_in_calls)
+            if why:
+                refused.append(why)
+                raise PermissionError(why)
             return remote.call(stand_ins[name], args, kwargs, lock=ORACLE_LOCK)
         reply = self.client.request(req, seconds, oracle)
         if reply.get("error_type") == "WorkerDied":
             # once more in a fresh worker: a death caused by something else (another process's
             # signal) must not cost points; a function that kills its worker does so again
             self._ensure_loaded(space)
+            refused.clear()
+            count[0] = 0
             reply = self.client.request(req, seconds, oracle)
+        if refused:
+            # whatever the function did with the refusal (caught it, returned a guess), the check fails
+            reply = {"ok": False, "error_type": "StandInRefused", "error": refused[0], "tb": ""}
         reply["timeout"] = seconds
         return reply
+
+
+def refusal(function: str, name, called, count: int, limit: int) -> str | None:
+    """Why the grader does not answer a stand-in request for `name` while `function` is graded
+    (None: it answers). Only requests a correct notebook makes are answered: one for a graded
+    function that `function` calls by name, and not more of them than `limit` in one call."""
+    if name == function:
+        return (f"`{function}` asked the grader for its own expected answer; "
+                "a graded function is always run as you wrote it")
+    if called is None:
+        return (f"`{function}` looks names up at run time (`globals()`, `eval`, ...), so the grader "
+                f"cannot tell whether it calls `{name}`: call the other graded functions by name")
+    if name not in called:
+        return (f"`{function}` asked the grader for the answer of `{name}`, which it does not call by "
+                "name; only the graded functions that it calls directly (as `name(...)`) are "
+                "replaced by the grader's while it is graded")
+    if count > limit:
+        return (f"`{function}` called the other graded functions more than {limit:,} times in one "
+                "call; call them on whole arrays, not element by element")
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -304,13 +337,14 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
     if used:
         return CheckResult(check, 0.0, f"{head}\n  `{check.function}` uses `{used}`, which graded code may "
                            "not use: the point of the lab is to compute it yourself in NumPy")
+    called = extracted.stand_ins_called(check.function, substitutes(check.lab))
     notes = []
     for i, case in enumerate(plan.cases(check)):
         key = (space or check.lab, check.function)
         if key in student.hung:
             return CheckResult(check, 0.0, f"{head}\n  not run: `{check.function}` ran past its time limit "
                                "in an earlier check (an infinite loop?)")
-        reply = student.call(space or check.lab, check, case)
+        reply = student.call(space or check.lab, check, case, called)
         if reply.get("error_type") == "Timeout":
             student.hung.add(key)
         problem_text = None
@@ -385,11 +419,11 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
     messages = nb.notes + extracted.messages + student.load(space or lab, units)
     results = [run_check(student, plan, c, extracted, space) for c in checks]
     if space is None:
-        speed_notes(student, plan, lab, results)
+        speed_notes(student, plan, lab, results, extracted)
     return LabResult(lab, results, nb.path, messages)
 
 
-def speed_notes(student: Student, plan: Plan, lab: str, results: list):
+def speed_notes(student: Student, plan: Plan, lab: str, results: list, extracted: Extracted):
     """Time each fully correct function on the lab's large input (its `SPEED` rows) against the
     deciding oracle; a function far slower gets a note on its last check. Never points."""
     import importlib
@@ -406,7 +440,7 @@ def speed_notes(student: Student, plan: Plan, lab: str, results: list):
         import dataclasses
         timed = dataclasses.replace(check, timeout=student.limits.speed_seconds)
         timed.lab = check.lab
-        reply = student.call(lab, timed, case)
+        reply = student.call(lab, timed, case, extracted.stand_ins_called(function, substitutes(lab)))
         shape = next((a.shape for a in case.args if isinstance(a, np.ndarray)), None)
         where = f" on an input of shape {shape}" if shape else ""
         if reply.get("error_type") == "Timeout":

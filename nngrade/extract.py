@@ -79,6 +79,23 @@ class Extracted:
                 todo.append(used)
         return None
 
+    def stand_ins_called(self, name: str, stand_ins) -> frozenset | None:
+        """The `stand_ins` that the function `name` calls by name, directly or through helpers:
+        the only ones the grader answers while `name` is graded. `name` itself is never one, and a
+        function that looks names up at run time (`globals()`, `eval`) gets None: no stand-in."""
+        seen, todo, called = set(), [name], set()
+        while todo:
+            n = todo.pop()
+            if n in seen or n not in self.functions:
+                continue
+            seen.add(n)
+            used = self.functions[n].names_used
+            if used & DYNAMIC:
+                return None
+            called |= {u for u in used if u in stand_ins and u != name}
+            todo += [u for u in used if u not in stand_ins]
+        return frozenset(called)
+
 
 def _is_forbidden(module: str | None) -> bool:
     return bool(module) and module.split(".")[0] in FORBIDDEN

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +114,16 @@ def test_the_conventions_page_is_a_fresh_measurement(capsys):
 def test_the_contract_page_is_up_to_date(capsys):
     from nngrade.docs import write_contract_page
     assert write_contract_page(ROOT / "docs" / "labs.md", check=True) == 0, capsys.readouterr().out
+
+
+def test_the_kernel_jupyter_finds_is_this_checkouts_venv():
+    """`make install` registers the kernel inside the venv, and Jupyter run from the venv looks
+    there first: another checkout's kernel (registered user-wide, its venv since deleted) can
+    neither replace this one nor break the notebooks here."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = KernelSpecManager().get_kernel_spec(KERNEL["name"])
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve())
 
 
 @pytest.mark.parametrize("lab", LABS)

@@ -92,6 +92,29 @@ def corpus(results_file) -> list[Bad]:
             ["import torch\ndef sigmoid(z):\n    return torch.sigmoid(torch.tensor(z)).numpy()\n"]),
         Bad("imports_autograd_dynamically", {"tanh"}, "uses `autograd`",
             ["def tanh(z):\n    ag = __import__('autograd')\n    return ag.numpy.tanh(z)\n"]),
+        # while one function is graded the others are the grader's stand-ins; a stand-in built
+        # by graded code, or one asked for a function it does not call, gets no answer
+        Bad("asks_a_stand_in_for_its_own_answer", {"tanh"}, "its own expected answer",
+            ["def tanh(z):\n    s = sigmoid\n    return type(s)(s.worker, 'tanh')(z)\n"]),
+        Bad("finds_a_stand_in_through_gc", {"relu"}, "its own expected answer",
+            ["import gc\n",
+             "def relu(z):\n    s = next(o for o in gc.get_objects() if type(o).__name__ == 'OracleStandIn')\n"
+             "    return type(s)(s.worker, 'relu')(z)\n"]),
+        Bad("asks_for_a_function_it_does_not_call", {"tanh"}, "which it does not call by name",
+            ["import gc\n",
+             "def tanh(z):\n    s = next(o for o in gc.get_objects() if type(o).__name__ == 'OracleStandIn')\n"
+             "    try:\n        return 2 * type(s)(s.worker, 'sigmoid')(2 * z) - 1\n"
+             "    except Exception:\n        return np.tanh(z) * 0\n"]),
+        Bad("writes_a_callback_frame_itself", {"silu"}, "its own expected answer",
+            ["import gc\n",
+             "def silu(z):\n    w = next(o for o in gc.get_objects() if type(o).__name__ == 'Worker')\n"
+             "    send = next(o for o in gc.get_objects() if type(o).__name__ == 'OracleStandIn').__call__\n"
+             "    wire = send.__func__.__globals__['wire']\n"
+             "    wire.send(w.wfd, {'callback': 'silu', 'args': (z,), 'kwargs': {}})\n"
+             "    reply = wire.recv(w.rfd)\n"
+             "    return reply.get('value', z)\n"]),
+        Bad("looks_its_helpers_up_with_globals", {"sigmoid_grad"}, "looks names up at run time",
+            ["def sigmoid_grad(z):\n    s = globals()['sigmoid'](z)\n    return s * (1 - s)\n"]),
         Bad("hard_codes_the_visible_example", {"softmax"}, "has shape",
             ["def softmax(z, axis=-1):\n    return np.array([0.09003057, 0.24472847, 0.66524096])\n"]),
     ]
