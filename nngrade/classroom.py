@@ -27,8 +27,7 @@ DEFAULT_CLASS_SEED = 2026
 
 
 def student_files(folder: Path, labs) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts and load.PREFIX.match(p.name))
+    return load.notebook_files(folder)
 
 
 def safe_name(name: str) -> str:
@@ -95,7 +94,8 @@ def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None 
     seed = DEFAULT_CLASS_SEED if seed is None else seed
     limits = limits or Limits(zygote=True)
     out.mkdir(parents=True, exist_ok=True)
-    folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = sorted(p for p in submissions.iterdir()   # a symlinked folder is someone else's
+                     if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
     plan = Plan(labs, seed, hidden)
     todo, rows = [], []
     for folder in folders:

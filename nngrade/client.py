@@ -23,8 +23,20 @@ class Timeout(Exception):
     pass
 
 
+# The only variables the worker inherits: what Python and the BLAS need to start here (a
+# grader's tokens and credentials stay in the grader)
+INHERITED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "WINDIR", "OPENBLAS_CORETYPE",
+             "OPENBLAS_L2_SIZE")
+# Replies are kilobytes; a returned array may be as large as an input (megabytes), not more
+MAX_REPLY = 64 * 1024 * 1024
+# Every field a reply may have, with its type; `value` and `args_after` are decoded data
+REPLY_FIELDS = {"ok": bool, "value": object, "error_type": str, "error": str, "tb": str, "stdout": str,
+                "warnings": list, "seconds": (int, float), "output_chars": int, "args_after": list}
+TEXT_FIELDS = ("error_type", "error", "tb", "stdout")
+
+
 def worker_env(extra=None) -> dict:
-    env = dict(os.environ)
+    env = {k: os.environ[k] for k in INHERITED if k in os.environ}
     env.update(PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
     env.update(extra or {})
@@ -203,7 +215,7 @@ class WorkerClient:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise Timeout()
-        return wire.recv(self.rfd, wait)
+        return wire.recv(self.rfd, wait, limit=MAX_REPLY)
 
     def request(self, req: dict, seconds: float, callback=None) -> dict:
         """Send one request; a timeout or a dead worker becomes a failed reply. While the
@@ -217,8 +229,11 @@ class WorkerClient:
             wire.send(self.wfd, req)
             while True:
                 msg = self._recv(max(0.0, deadline - time.monotonic()))
-                if not (isinstance(msg, dict) and "callback" in msg):
-                    return msg
+                if not (type(msg) is dict and "callback" in msg):
+                    return self._checked(msg)
+                if not (type(msg["callback"]) is str and type(msg.get("args", ())) in (tuple, list)
+                        and type(msg.get("kwargs", {})) is dict and set(msg) <= {"callback", "args", "kwargs"}):
+                    return self._protocol_error("a malformed stand-in request")
                 try:
                     if callback is None:
                         raise LookupError(f"no stand-in for {msg['callback']!r}")
@@ -238,3 +253,36 @@ class WorkerClient:
                     "error": "the worker process ended (os._exit, a signal, or a memory or CPU limit)",
                     "tb": ""}
 
+    def _checked(self, msg) -> dict:
+        """The worker's reply, if it is one (every field known, of its type), its text stripped of
+        control characters; anything else ends the worker and fails the request."""
+        problem = reply_problem(msg)
+        if problem:
+            return self._protocol_error(problem)
+        for k in TEXT_FIELDS:
+            if k in msg:
+                msg[k] = wire.printable(msg[k])
+        if "warnings" in msg:
+            msg["warnings"] = [wire.printable(w) for w in msg["warnings"]]
+        return msg
+
+    def _protocol_error(self, problem) -> dict:
+        self.kill()
+        return {"ok": False, "error_type": "ProtocolError", "tb": "",
+                "error": f"the worker sent {problem}, not a reply the grader can read"}
+
+
+def reply_problem(msg) -> str | None:
+    """What is wrong with a reply from the worker (None: nothing)."""
+    if type(msg) is not dict:
+        return f"a {type(msg).__name__}"
+    if type(msg.get("ok")) is not bool:
+        return "an 'ok' that is not a bool"
+    for k, v in msg.items():
+        if k not in REPLY_FIELDS:
+            return f"an unknown field {wire.printable(k)[:40]!r}"
+        if not isinstance(v, REPLY_FIELDS[k]) or (REPLY_FIELDS[k] is int and type(v) is bool):
+            return f"a field of the wrong type ({k})"
+    if "warnings" in msg and not all(type(w) is str for w in msg["warnings"]):
+        return "a field of the wrong type (warnings)"
+    return None

@@ -31,6 +31,10 @@ class Limits:
     slow_factor: float = option(10.0, "a note when a function is this many times slower than "
                                       "the oracle on the large input")
     speed_seconds: float = option(2.0, "wall time for the large-input call that only feeds that note")
+    lab_seconds: float = option(180.0, "wall time for grading one lab of one submission; past it, the "
+                                       "lab's remaining checks are not run (and earn nothing)")
+    restarts: int = option(60, "worker restarts while grading one lab (after a timeout or a crash); "
+                               "past it, the lab's remaining checks are not run")
     stand_in_calls: int = option(20_000, "calls of the grader's stand-ins (the other graded functions) "
                                          "that one call of a student function may make")
 

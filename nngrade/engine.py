@@ -206,7 +206,25 @@ class Student:
         self.client = WorkerClient(limits)
         self.good: dict[str, list] = {}       # namespace -> units that ran without error
         self.generation: dict[str, int] = {}  # namespace -> the worker (restart count) it lives in
-        self.hung: set = set()                # (namespace, function) that ran past its time limit
+        self.hung: dict = {}                  # (namespace, function) -> why it is not called again
+        self.lab_started, self.lab_restarts = time.monotonic(), 0
+
+    def begin_lab(self):
+        """The budgets (`Limits.lab_seconds`, `Limits.restarts`) count from here."""
+        self.lab_started, self.lab_restarts = time.monotonic(), self.client.restarts
+
+    def spent(self) -> dict | None:
+        """A failed reply when this lab's time or restart budget is used up, else None."""
+        seconds, restarts = time.monotonic() - self.lab_started, self.client.restarts - self.lab_restarts
+        if seconds > self.limits.lab_seconds:
+            why = (f"not run: this lab has used its time budget ({self.limits.lab_seconds:g} s), "
+                   "spent on calls that ran until their time limit")
+        elif restarts > self.limits.restarts:
+            why = (f"not run: the worker was restarted more than {self.limits.restarts} times while grading this lab "
+                   "(functions that end their process or hang); the rest of the lab is not graded")
+        else:
+            return None
+        return {"ok": False, "error_type": "BudgetSpent", "error": why, "tb": ""}
 
     def __enter__(self):
         self.client.start(wait=self.wait)
@@ -216,6 +234,9 @@ class Student:
         self.client.close()
 
     def _exec(self, space, unit):
+        spent = self.spent()
+        if spent:
+            return spent
         return self.client.request({"op": "exec", "lab": space, "cell": unit.cell, "line": unit.line,
                                     "source": unit.source}, self.limits.exec_seconds)
 
@@ -235,6 +256,12 @@ class Student:
         self._ensure_loaded(space)
         return messages
 
+    def fresh_worker(self, space):
+        """A new worker with the namespace's code loaded again (not counted as a restart)."""
+        self.client.restart()
+        self.lab_restarts += 1
+        self._ensure_loaded(space)
+
     def _ensure_loaded(self, space):
         """After a timeout or a crash the worker is new: run the namespace's code again."""
         if not self.client.alive():
@@ -248,6 +275,10 @@ class Student:
         """Call the check's function in the namespace `space` (a lab's, or a mutant's own).
         `called`: the other graded functions it calls by name (`Extracted.stand_ins_called`);
         the grader answers a stand-in's request for those only, whatever the worker sends."""
+        spent = self.spent()
+        if spent:
+            spent["timeout"] = 0
+            return spent
         self._ensure_loaded(space)
         stand_ins = substitutes(check.lab)
         req = {"op": "call", "lab": space, "fn": check.function, "driver": check.driver,
@@ -264,7 +295,7 @@ class Student:
                 raise PermissionError(why)
             return remote.call(stand_ins[name], args, kwargs, lock=ORACLE_LOCK)
         reply = self.client.request(req, seconds, oracle)
-        if reply.get("error_type") == "WorkerDied":
+        if reply.get("error_type") == "WorkerDied" and not self.spent():
             # once more in a fresh worker: a death caused by something else (another process's
             # signal) must not cost points; a function that kills its worker does so again
             self._ensure_loaded(space)
@@ -342,11 +373,13 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
     for i, case in enumerate(plan.cases(check)):
         key = (space or check.lab, check.function)
         if key in student.hung:
-            return CheckResult(check, 0.0, f"{head}\n  not run: `{check.function}` ran past its time limit "
-                               "in an earlier check (an infinite loop?)")
+            return CheckResult(check, 0.0, f"{head}\n  not run: `{check.function}` {student.hung[key]} "
+                               "in an earlier check")
         reply = student.call(space or check.lab, check, case, called)
         if reply.get("error_type") == "Timeout":
-            student.hung.add(key)
+            student.hung[key] = "ran past its time limit (an infinite loop?)"
+        elif reply.get("error_type") == "WorkerDied":
+            student.hung[key] = "ended its worker process"
         problem_text = None
         if not reply["ok"]:
             problem_text = feedback.failed_call(check.function, reply, reply["timeout"])
@@ -411,15 +444,22 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
               space=None) -> LabResult:
     """Grade one notebook; `functions` limits the checks, `space` names the worker namespace."""
     checks = [c for c in plan.checks[lab] if functions is None or c.function in functions]
+    student.begin_lab()
     if nb.error:
         return LabResult(lab, [CheckResult(c, 0.0, f"{c.function}: {c.what}\n  {nb.error}") for c in checks],
                          nb.path, [nb.error])
     extracted = extract(nb.cells)
     units = extracted.needed_by({c.function for c in checks})
     messages = nb.notes + extracted.messages + student.load(space or lab, units)
-    results = [run_check(student, plan, c, extracted, space) for c in checks]
+    results = [run_check(student, plan, c, extracted, space) for c in checks if not c.hidden]
     if space is None:
         speed_notes(student, plan, lab, results, extracted)
+    hidden = [c for c in checks if c.hidden]
+    if hidden:
+        # every visible result is final before a hidden input reaches the worker, and the hidden
+        # checks run in a new one: nothing the worker learns from them can reach the feedback
+        student.fresh_worker(space or lab)
+        results += [run_check(student, plan, c, extracted, space) for c in hidden]
     return LabResult(lab, results, nb.path, messages)
 
 
@@ -459,7 +499,10 @@ def submission_hash(paths) -> str:
     h = hashlib.sha256()
     for p in sorted(str(p) for p in paths if p):
         h.update(Path(p).name.encode())
-        h.update(Path(p).read_bytes())
+        try:
+            h.update(load.read_bytes(Path(p)))
+        except OSError as e:     # graded as unreadable later; the hash only has to be stable
+            h.update(f"unreadable: {e}".encode())
     return h.hexdigest()
 
 

@@ -19,6 +19,10 @@ FORBIDDEN = ("torch", "tensorflow", "keras", "tf_keras", "jax", "jaxlib", "flax"
              "nngrade", "reference")
 KEPT_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
 DYNAMIC = frozenset({"globals", "vars", "eval", "exec", "__import__", "__name__", "__dict__"})
+# A lab's notebook has a few hundred statements and tens of kilobytes of code; past these
+# the rest is not read (it would only cost the grader's time)
+MAX_CODE_CHARS = 1_000_000
+MAX_STATEMENTS = 5_000          # in one cell
 
 
 @dataclass
@@ -138,10 +142,16 @@ def _names_used(node) -> frozenset:
     return frozenset(used)
 
 
-def _segment(lines, node, siblings) -> tuple[int, str]:
-    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    shared = any(s is not node and (s.lineno <= node.end_lineno and s.end_lineno >= start)
-                 for s in siblings)
+def _start(node) -> int:
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _segment(lines, body, i) -> tuple[int, str]:
+    """The source of the cell's i-th statement. Statements follow each other, so only the
+    neighbours can share a line with it (linear in the cell, whatever its size)."""
+    node, start = body[i], _start(body[i])
+    shared = (i > 0 and body[i - 1].end_lineno >= start) or \
+             (i + 1 < len(body) and _start(body[i + 1]) <= node.end_lineno)
     if shared:   # two statements on one line: keep this one alone
         return start, ast.unparse(node)
     return start, "\n".join(lines[start - 1: node.end_lineno])
@@ -159,9 +169,11 @@ def _read_cell(raw: str) -> tuple:
         tree = ast.parse(src)
     except SyntaxError as e:
         return ("syntax", e.lineno, e.msg)
+    if len(tree.body) > MAX_STATEMENTS:
+        return ("long", len(tree.body))
     lines, records = src.splitlines(), []
-    for node in tree.body:
-        line, text = _segment(lines, node, tree.body)
+    for i, node in enumerate(tree.body):
+        line, text = _segment(lines, tree.body, i)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
             forbidden = None
@@ -190,9 +202,18 @@ def extract(cells: list[str]) -> Extracted:
     """`cells`: the source of each code cell, in order."""
     out = Extracted()
     parsed = []
+    chars = 0
     for i, raw in enumerate(cells):
+        chars += len(raw)
+        if chars > MAX_CODE_CHARS:
+            out.messages.append(f"the notebook has more than {MAX_CODE_CHARS:,} characters of code: cells "
+                                f"{i + 1} to {len(cells)} were not read")
+            break
         read = _read_cell(raw)
-        if read[0] == "magic":
+        if read[0] == "long":
+            out.messages.append(f"cell {i + 1} has {read[1]:,} statements, more than the "
+                                f"{MAX_STATEMENTS:,} a cell may have; skipped")
+        elif read[0] == "magic":
             out.messages.append(f"cell {i + 1}: a cell magic ({read[1]}) is not graded; skipped")
         elif read[0] == "syntax":
             out.messages.append(f"cell {i + 1} has a syntax error (line {read[1]}: {read[2]}); "

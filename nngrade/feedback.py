@@ -52,6 +52,11 @@ def failed_call(function: str, reply: dict, seconds: float) -> str:
                 "(a while loop whose condition never changes?)")
     if kind == "WorkerDied":
         return f"`{function}` stopped the grader's worker: {err}"
+    if kind == "ProtocolError":
+        return (f"`{function}` wrote to the grader's pipe itself: {err}. Graded functions return "
+                "their result; they do not talk to the grader")
+    if kind in ("StandInRefused", "BudgetSpent"):
+        return err
     if kind == "SystemExit":
         return f"`{function}` called sys.exit() / exit() ({err}); return a value instead"
     if kind == "MemoryError":

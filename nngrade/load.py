@@ -1,15 +1,18 @@
 """Stage 1: find each lab's notebook in a submission folder and read its code cells.
 
 A notebook belongs to a lab by its `labNN` prefix (`lab02_activations (1).ipynb` is lab02);
-with two candidates the newer is graded and the report says so. Version-4 notebooks (every
-notebook Jupyter has written since 2015) are read as the JSON they are, which is what
-nbformat does, without its 1.4 s import; any other version goes through nbformat's
-converter.
+with two candidates the newer is graded and the report says so. Only regular files inside the
+submission folder are read (no symlinks, no devices or FIFOs), and at most MAX_NOTEBOOK_BYTES
+of them. Version-4 notebooks (every notebook Jupyter has written since 2015) are read as the
+JSON they are, which is what nbformat does, without its 1.4 s import; older versions are
+refused with a message (Jupyter converts them when it saves them).
 """
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,9 +35,7 @@ def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
     """The notebook of each wanted lab; a lab with no notebook gets an error entry."""
     candidates: dict[str, list[Path]] = {}
     if submission.is_dir():
-        for p in submission.rglob("*.ipynb"):
-            if ".ipynb_checkpoints" in p.parts or not p.is_file():
-                continue
+        for p in notebook_files(submission):
             m = PREFIX.match(p.name)
             if m and m.group(1) in LABS:
                 candidates.setdefault(LABS[m.group(1)], []).append(p)
@@ -50,6 +51,40 @@ def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
                             f"(also found: {', '.join(p.name for p in paths[1:])})")
         found[lab] = nb
     return found
+
+
+def notebook_files(folder: Path) -> list[Path]:
+    """The `labNN*.ipynb` files of a submission: inside it once symlinks are resolved, and not
+    themselves symlinks (a link to a classmate's notebook or to /proc is not a submission)."""
+    root = folder.resolve()
+    out = []
+    for p in folder.rglob("*.ipynb"):
+        if ".ipynb_checkpoints" in p.parts or not PREFIX.match(p.name) or p.is_symlink():
+            continue
+        try:
+            if p.resolve().is_relative_to(root) and p.is_file():
+                out.append(p)
+        except OSError:
+            continue
+    return sorted(out)
+
+
+def read_bytes(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
+    """At most `limit` bytes of a regular file, never through a symlink; OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "it is not a regular file")
+        chunks, left = [], limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(0, f"it is larger than {limit >> 20} MB")
+    return data
 
 
 def _source(cell) -> str:
@@ -69,11 +104,9 @@ def _ungraded(cell) -> bool:
 
 def read(lab: str, path: Path) -> Notebook:
     try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return Notebook(lab, path, error=f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_bytes(path).decode("utf-8", errors="replace")
     except OSError as e:
-        return Notebook(lab, path, error=f"{path.name} could not be read: {e.strerror}")
+        return Notebook(lab, path, error=f"{path.name} could not be read: {e.strerror or e}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -81,10 +114,10 @@ def read(lab: str, path: Path) -> Notebook:
                         f"(line {e.lineno}: {e.msg}); open it in Jupyter and save it again")
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         return Notebook(lab, path, error=f"{path.name} is JSON but not a Jupyter notebook (no cells)")
+    if data.get("nbformat") != 4:
+        return Notebook(lab, path, error=f"{path.name} is a version {str(data.get('nbformat'))[:10]} notebook; "
+                        "the grader reads version 4: open it in Jupyter and save it (Jupyter converts it)")
     try:
-        if data.get("nbformat") != 4:
-            import nbformat  # old notebooks only: nbformat converts them
-            data = nbformat.reads(text, as_version=4)
         cells = [_source(c) if not _ungraded(c) else "" for c in data["cells"]
                  if isinstance(c, dict) and c.get("cell_type") == "code"]
     except Exception as e:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from collections import OrderedDict
 from importlib import metadata
 
 from nngrade.engine import LabResult
+from nngrade.wire import printable
 
 
 def versions() -> dict:
@@ -32,7 +34,15 @@ def visible_output(r, show_hidden=False) -> str:
         state = "passed" if r.passed else "failed"
         return (f"{r.check.function}: {r.check.what}: {state} ({r.score:g}/{r.check.points:g}); "
                 "a hidden check: its inputs are not shown")
-    return r.output + "".join(f"\n  note: {n}" for n in r.notes)
+    return printable(r.output + "".join(f"\n  note: {n}" for n in r.notes))
+
+
+def fenced(lines: list[str]) -> list[str]:
+    """`lines` as a Markdown code block whose fence is longer than any run of backticks inside,
+    so that text from student code cannot close it (and `<script>` in it stays text)."""
+    body = "\n".join(lines)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
+    return [fence, body, fence]
 
 
 def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, show_hidden=False) -> dict:
@@ -45,7 +55,7 @@ def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, s
                           "extra_data": {"seed": [seed, r.check.seed_key()]}})
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
-    messages = [f"{lab.lab}: {m}" for lab in labs for m in lab.messages]
+    messages = [f"{lab.lab}: {printable(m)}" for lab in labs for m in lab.messages]
     out = {"score": round(score, 6), "max_score": max_score, "execution_time": round(seconds, 3),
            "output": f"Graded {', '.join(l.lab for l in labs)} with seed {seed}: {score:g}/{max_score:g}"
                      + ("\n" + "\n".join(messages) if messages else ""),
@@ -63,14 +73,14 @@ def table(labs: list[LabResult], seed: int) -> str:
         where = f" ({lab.path})" if lab.path else ""
         lines.append(f"\n{lab.lab}{where}: {s:g}/{m:g}")
         for msg in lab.messages:
-            lines.append(f"  ! {msg}")
+            lines.append(f"  ! {printable(msg)}")
         width = max([len(f) for f in funcs] + [8])
         for f, (fs, fm, fails) in funcs.items():
             mark = "ok " if fs >= fm else ("-- " if fs == 0 else "~  ")
             first = ""
             if fails:
                 first = fails[0].output.splitlines()[1].strip() if "\n" in fails[0].output else ""
-            lines.append(f"  {mark}{f:<{width}} {fs:>5g}/{fm:<3g} {first[:90]}")
+            lines.append(f"  {mark}{f:<{width}} {fs:>5g}/{fm:<3g} {printable(first[:90])}")
     total = sum(r.score for lab in labs for r in lab.results)
     total_max = sum(r.check.points for lab in labs for r in lab.results)
     pct = 100 * total / total_max if total_max else 0
@@ -92,9 +102,9 @@ def details(labs: list[LabResult], show_hidden=False) -> str:
         if missing:
             fixes.append(f"[{lab.lab}] not implemented yet: {', '.join(missing)}")
         for r in lab.results:
-            if r.passed and r.notes:
-                notes.append(f"[{lab.lab}] {r.check.function}: {r.check.what}: "
-                             + "; ".join(dict.fromkeys(r.notes)))
+            if r.passed and r.notes and (show_hidden or not r.check.hidden):
+                notes.append(printable(f"[{lab.lab}] {r.check.function}: {r.check.what}: "
+                                       + "; ".join(dict.fromkeys(r.notes))))
     text = ""
     if fixes:
         text += "What to fix:\n\n" + "\n\n".join(fixes)
@@ -110,12 +120,13 @@ def markdown(labs: list[LabResult], seed: int, student: str = "") -> str:
         s = sum(v[0] for v in funcs.values())
         m = sum(v[1] for v in funcs.values())
         lines += [f"## {lab.lab}: {s:g}/{m:g}", ""]
-        lines += [f"- {msg}" for msg in lab.messages]
+        if lab.messages:
+            lines += fenced([printable(m) for m in lab.messages])
         lines += ["", "| function | points |", "| --- | --- |"]
         lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
         fails = [r for r in lab.results if not r.passed]
         if fails:
-            lines += ["", "```"] + [visible_output(r) for r in fails] + ["```"]
+            lines += [""] + fenced([visible_output(r) for r in fails])
         lines.append("")
     lines.append(f"Seed: {seed}")
     return "\n".join(lines)

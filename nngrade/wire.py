@@ -17,8 +17,19 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 256 * 1024 * 1024
+MAX_HEADER = 4 * 1024 * 1024    # the JSON part; array data travels beside it, as raw bytes
+MAX_NODES = 500_000             # values in one message (a list of 90,000 floats is 180,000)
 ARRAY_KINDS = "biufc"  # bool, signed int, unsigned int, float, complex
 MAX_DEPTH = 32
+# C0 and C1 control characters but newline and tab, DEL, and the bidirectional overrides:
+# what could move a terminal's cursor, retitle it, or reorder what a reader sees
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), *range(127, 160),
+                          *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def printable(text) -> str:
+    """`text` as a string without control characters (for text made by student code)."""
+    return str(text).translate(_CONTROL)
 
 
 class WireError(Exception):
@@ -83,9 +94,12 @@ def encode(obj) -> bytes:
     return struct.pack("<I", len(header)) + header + b"".join(buffers)
 
 
-def _dec(node, buffers: list, depth: int):
+def _dec(node, buffers: list, depth: int, budget: list):
     if depth > MAX_DEPTH:
         raise WireError("nesting too deep")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WireError(f"more than {MAX_NODES:,} nodes in one message")
     if node is None or type(node) in (bool, int, str):
         return node
     if type(node) is not dict:
@@ -106,16 +120,16 @@ def _dec(node, buffers: list, depth: int):
         dtype = np.dtype(str(node["$np"]))
         if dtype.kind not in ARRAY_KINDS:
             raise WireError("bad scalar")
-        return dtype.type(_dec(node["v"], buffers, depth + 1))
+        return dtype.type(_dec(node["v"], buffers, depth + 1, budget))
     if "$list" in node:
-        return [_dec(x, buffers, depth + 1) for x in node["$list"]]
+        return [_dec(x, buffers, depth + 1, budget) for x in node["$list"]]
     if "$tuple" in node:
-        return tuple(_dec(x, buffers, depth + 1) for x in node["$tuple"])
+        return tuple(_dec(x, buffers, depth + 1, budget) for x in node["$tuple"])
     if "$dict" in node:
-        return {str(k): _dec(v, buffers, depth + 1) for k, v in node["$dict"]}
+        return {str(k): _dec(v, buffers, depth + 1, budget) for k, v in node["$dict"]}
     if "$obj" in node:
         f = node.get("float")
-        return Opaque(str(node["$obj"])[:80], str(node.get("repr", ""))[:300],
+        return Opaque(printable(node["$obj"])[:80], printable(node.get("repr", ""))[:300],
                       float(f) if type(f) in (int, float) else None, bool(node.get("ndsub")))
     raise WireError("unknown node")
 
@@ -123,6 +137,8 @@ def _dec(node, buffers: list, depth: int):
 def decode(payload: bytes):
     try:
         (hlen,) = struct.unpack_from("<I", payload, 0)
+        if hlen > MAX_HEADER:
+            raise WireError(f"a header of {hlen:,} bytes is over the limit ({MAX_HEADER:,})")
         header = json.loads(payload[4:4 + hlen])
         sizes = header["b"]
         buffers, pos = [], 4 + hlen
@@ -131,7 +147,7 @@ def decode(payload: bytes):
                 raise WireError("bad buffer table")
             buffers.append(payload[pos:pos + n])
             pos += n
-        return _dec(header["v"], buffers, 0)
+        return _dec(header["v"], buffers, 0, [MAX_NODES])
     except WireError:
         raise
     except Exception as e:  # malformed JSON, missing keys, bad dtype strings, ...
@@ -161,8 +177,8 @@ def read_exact(fd: int, n: int, wait=None) -> bytes:
     return b"".join(chunks)
 
 
-def recv(fd: int, wait=None):
+def recv(fd: int, wait=None, limit: int = MAX_MESSAGE):
     (n,) = struct.unpack("<Q", read_exact(fd, 8, wait))
-    if n > MAX_MESSAGE:
-        raise WireError(f"message of {n} bytes is over the limit")
+    if n > limit:
+        raise WireError(f"a message of {n:,} bytes is over the limit ({limit:,})")
     return decode(read_exact(fd, n, wait))

@@ -47,6 +47,7 @@ def graded(tmp_path_factory):
             write_notebook(path, (solution_cells(LAB) if bad.base else []) + bad.cells)
     (subs / "zz_correct").mkdir()
     write_notebook(subs / "zz_correct" / f"{LAB}.ipynb", solution_cells(LAB))
+    (subs / "zz_link").symlink_to(subs / "zz_correct")   # a classmate's folder: not a student
     before = {"solutions": digest(SOLUTIONS_FILE), "sentinel": digest(sentinel)}
     summary = grade_class(subs, [LAB], out, seed=11, progress=False)
     return members, out, summary, before, sentinel
@@ -86,3 +87,9 @@ def test_the_functions_concerned_earn_nothing_and_the_rest_keep_their_points(gra
     text = data["output"] + "\n" + "\n".join(t for fn in zero for t in scores[fn][1])
     assert bad.message in text, f"{name}: feedback lacks {bad.message!r}:\n{text[:1500]}"
     assert "Traceback" not in text
+
+
+def test_the_readme_counts_the_corpus(tmp_path):
+    import re
+    said = re.search(r"a corpus of (\d+) broken and hostile submissions", (ROOT / "README.md").read_text())
+    assert said and int(said.group(1)) == len(corpus(tmp_path / "results.json"))
