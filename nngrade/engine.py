@@ -51,6 +51,7 @@ class LabResult:
     results: list
     path: Path | None = None
     messages: list = field(default_factory=list)
+    isolation: dict | None = None    # the sandbox layers that were on in the worker (sandbox.isolation)
 
 
 class Plan:
@@ -460,7 +461,7 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
         # checks run in a new one: nothing the worker learns from them can reach the feedback
         student.fresh_worker(space or lab)
         results += [run_check(student, plan, c, extracted, space) for c in hidden]
-    return LabResult(lab, results, nb.path, messages)
+    return LabResult(lab, results, nb.path, messages, student.client.isolation)
 
 
 def speed_notes(student: Student, plan: Plan, lab: str, results: list, extracted: Extracted):

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from importlib import metadata
 
 from nngrade.engine import LabResult
+from nngrade.sandbox import describe
 from nngrade.wire import printable
 
 
@@ -59,9 +60,14 @@ def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, s
     out = {"score": round(score, 6), "max_score": max_score, "execution_time": round(seconds, 3),
            "output": f"Graded {', '.join(l.lab for l in labs)} with seed {seed}: {score:g}/{max_score:g}"
                      + ("\n" + "\n".join(messages) if messages else ""),
-           "tests": tests, "seed": seed, "versions": versions()}
+           "tests": tests, "seed": seed, "versions": versions(), "isolation": isolation(labs)}
     out.update(extra or {})
     return out
+
+
+def isolation(labs: list[LabResult]) -> dict | None:
+    """The sandbox layers of the run's worker (the same worker grades every lab of a submission)."""
+    return next((lab.isolation for lab in labs if lab.isolation), None)
 
 
 def table(labs: list[LabResult], seed: int) -> str:
@@ -86,6 +92,7 @@ def table(labs: list[LabResult], seed: int) -> str:
     pct = 100 * total / total_max if total_max else 0
     lines.append(f"\nTotal: {total:g}/{total_max:g} ({pct:.0f}%)   seed {seed} "
                  f"(make grade SEED={seed} grades the same inputs again)")
+    lines.append(describe(isolation(labs)))
     return "\n".join(lines)
 
 
@@ -128,7 +135,7 @@ def markdown(labs: list[LabResult], seed: int, student: str = "") -> str:
         if fails:
             lines += [""] + fenced([visible_output(r) for r in fails])
         lines.append("")
-    lines.append(f"Seed: {seed}")
+    lines.append(f"Seed: {seed}. {describe(isolation(labs))}")
     return "\n".join(lines)
 
 

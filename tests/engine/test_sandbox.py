@@ -3,8 +3,12 @@ its denied events, makes its path test always true) still cannot start a process
 socket, signal another process, read the solutions or write outside its scratch folder. Each
 attack returns the right answer only if it got through, so a wall that fails shows as points."""
 import os
+import subprocess
+import sys
+import tempfile
 import textwrap
 import uuid
+from pathlib import Path
 
 import pytest  # noqa: F401  (parametrize)
 
@@ -51,6 +55,12 @@ def test_neutering_the_hook_alone_costs_nothing():
 
 SOLUTION = str(ROOT / "solutions" / f"{LAB}.ipynb")
 OUTSIDE = f"/tmp/nngrade-sandbox-{uuid.uuid4().hex}"
+# a classmate's notebook in the same class run, and files graded code must not create
+CLASSMATE = Path(tempfile.mkdtemp(prefix="nngrade-classmate-")) / f"{LAB}.ipynb"
+CLASSMATE.write_text('{"cells": []}')
+PLANTED = ROOT / "nngrade" / "__pycache__" / f"planted-{uuid.uuid4().hex}.pyc"
+DATABASE = f"/tmp/nngrade-sqlite-{uuid.uuid4().hex}.db"
+CREATED = (OUTSIDE, str(PLANTED), DATABASE)
 
 ATTACKS = {
     "fork": "import os\n            pid = os.fork()\n            if pid == 0: os._exit(0)",
@@ -60,7 +70,33 @@ ATTACKS = {
     "reading the solutions": f"open({SOLUTION!r}).read()",
     "writing outside scratch": f"open({OUTSIDE!r}, 'w').write('x')",
     "listing another process's fds": "import os; os.listdir('/proc/1/fd')",
+    "listing the processes": "import os; os.listdir('/proc')",
+    "another process's command line": "open('/proc/1/cmdline', 'rb').read()",
+    "the grader's working directory": f"import os; os.readlink('/proc/{os.getpid()}/cwd')",
+    "the grader's environment": f"open('/proc/{os.getpid()}/environ', 'rb').read()",
+    "a signal through a pidfd": "import os, signal; signal.pidfd_send_signal(os.pidfd_open(1), 0)",
+    "a socket pair": "import socket; [s.close() for s in socket.socketpair()]",
+    "becoming root again": "import os; os.setuid(0)",
+    "executable memory (native code)": "import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC)",
+    "sqlite creating a file outside scratch": f"import sqlite3; sqlite3.connect({DATABASE!r}).execute('create table t (x)')",
+    "reading a classmate's notebook": f"open({str(CLASSMATE)!r}).read()",
+    "overwriting a classmate's notebook": f"open({str(CLASSMATE)!r}, 'w').write('{{}}')",
+    "planting bytecode in the grader's __pycache__": f"open({str(PLANTED)!r}, 'wb').write(b'x')",
 }
+
+
+@pytest.mark.parametrize("what", list(ATTACKS))
+def test_each_attack_works_without_the_sandbox(what):
+    """The attacks are real: in a plain Python (this test's user, no sandbox) each one succeeds,
+    so a refusal in the worker is the sandbox's doing, not a broken attack."""
+    code = "def attack():\n    " + ATTACKS[what].replace("\n            ", "\n    ") + "\nattack()\n"
+    try:
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, f"{what} fails even outside the sandbox: {p.stderr[-500:]}"
+    finally:
+        for path in CREATED:
+            Path(path).unlink(missing_ok=True)
+        CLASSMATE.write_text('{"cells": []}')
 
 
 @pytest.mark.parametrize("what", list(ATTACKS))
@@ -68,7 +104,8 @@ def test_a_neutered_hook_does_not_open_the_wall(what):
     refused, total = relu_score("raise PermissionError('refused')")
     score, _ = relu_score(ATTACKS[what])
     assert score == refused < total, f"{what} got through the sandbox"
-    assert not os.path.exists(OUTSIDE)
+    assert not any(os.path.exists(p) for p in CREATED)
+    assert CLASSMATE.read_text() == '{"cells": []}'
 
 
 def test_the_worker_reports_its_layers():

@@ -1,37 +1,42 @@
-"""Issue: integrity. Every member of the corpus is graded in one class run next to a correct
-submission: the grader finishes, the functions concerned earn 0 with a message that says
-what happened, every other function keeps its points, and no file outside the workers'
-scratch folders changes (the solutions, the results file, the other students' results)."""
+"""Issue: integrity. Every member of the corpus is graded next to a correct submission, in each
+way a course grades: a class run (each worker its own uid, and again with the worker keeping
+the grader's uid, as when the grader is not root), `make grade` one submission at a time, and
+the Gradescope autograder's layout. Each time the grader finishes, the functions concerned earn
+0 with a message that says what happened, every other function keeps its points, and no file
+outside the workers' scratch folders changes (the solutions, the results file, the other
+students' results)."""
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import ROOT, solution_cells, write_notebook
 from integrity.corpus import ALL, LAB, SOLUTIONS_FILE, corpus, syntax_error_cells
 from nngrade.classroom import grade_class
+from nngrade.config import Limits
 from nngrade.registry import load_checks
 
 MAX = {}
 for c in load_checks(LAB):
     MAX[c.function] = MAX.get(c.function, 0) + c.points
+SEED = 11
+MODES = ["class run", "class run, grader's uid", "make grade", "Gradescope layout"]
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("corpus")
-    subs, out = root / "submissions", root / "grades"
-    subs.mkdir()
-    out.mkdir()
-    sentinel = out / "results.json"
-    sentinel.write_text('{"score": 0}')
-    members = corpus(sentinel)
+def write_submissions(subs, members):
     for bad in members:
         d = subs / bad.name
         d.mkdir()
@@ -47,10 +52,61 @@ def graded(tmp_path_factory):
             write_notebook(path, (solution_cells(LAB) if bad.base else []) + bad.cells)
     (subs / "zz_correct").mkdir()
     write_notebook(subs / "zz_correct" / f"{LAB}.ipynb", solution_cells(LAB))
+
+
+def one_at_a_time(subs, out, root, mode):
+    """Each submission graded by its own `nngrade grade` process (two at a time: two cores),
+    directly or through the autograder zip's `run_autograder`; results in out/<name>.json."""
+    if mode == "Gradescope layout":
+        subprocess.run([sys.executable, "-m", "nngrade", "gradescope", "--lab", "02", "--out",
+                        str(root / "autograder.zip"), "--seed", str(SEED)], cwd=ROOT, env=ENV, check=True,
+                       capture_output=True)
+        with zipfile.ZipFile(root / "autograder.zip") as z:
+            z.extractall(root / "source")
+
+    def grade(folder):
+        if mode == "make grade":
+            cmd, env = [sys.executable, "-m", "nngrade", "grade", "--submission", str(folder), "--lab", "02",
+                        "--out", str(out / f"{folder.name}.json"), "--seed", str(SEED), "--quiet"], ENV
+        else:
+            ag = root / "ag" / folder.name
+            (ag / "submission").mkdir(parents=True)
+            (ag / "source").symlink_to(root / "source")
+            for p in folder.iterdir():
+                shutil.copy(p, ag / "submission" / p.name)
+            cmd, env = ["bash", str(ag / "source" / "run_autograder")], dict(ENV, AUTOGRADER_ROOT=str(ag),
+                                                                              PYTHON=sys.executable)
+        p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        if mode == "Gradescope layout" and (ag / "results" / "results.json").exists():
+            shutil.copy(ag / "results" / "results.json", out / f"{folder.name}.json")
+        return folder.name, p.returncode, p.stderr[-2000:]
+
+    folders = sorted(d for d in subs.iterdir() if d.is_dir() and not d.is_symlink())
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(grade, folders))
+    failed = [(name, f"exit {rc}: {err}") for name, rc, err in runs if rc != 0]
+    return {"students": len(runs), "failed": failed}
+
+
+@pytest.fixture(scope="module", params=MODES)
+def graded(request, tmp_path_factory):
+    mode = request.param
+    root = tmp_path_factory.mktemp("corpus")
+    subs, out = root / "submissions", root / "grades"
+    subs.mkdir()
+    out.mkdir()
+    sentinel = out / "results.json"
+    sentinel.write_text('{"score": 0}')
+    members = corpus(sentinel)
+    write_submissions(subs, members)
     (subs / "zz_link").symlink_to(subs / "zz_correct")   # a classmate's folder: not a student
     before = {"solutions": digest(SOLUTIONS_FILE), "sentinel": digest(sentinel)}
-    summary = grade_class(subs, [LAB], out, seed=11, progress=False)
-    return members, out, summary, before, sentinel
+    if mode.startswith("class run"):
+        limits = Limits(zygote=True, drop_privileges=mode == "class run")
+        summary = grade_class(subs, [LAB], out, seed=SEED, progress=False, limits=limits)
+    else:
+        summary = one_at_a_time(subs, out, root, mode)
+    return members, out, summary, before, sentinel, mode
 
 
 def per_function(data):
@@ -63,17 +119,24 @@ def per_function(data):
 
 
 def test_every_submission_is_graded_and_nothing_outside_scratch_changes(graded):
-    members, out, summary, before, sentinel = graded
+    members, out, summary, before, sentinel, mode = graded
     assert summary["students"] == len(members) + 1 and not summary["failed"]
     assert digest(SOLUTIONS_FILE) == before["solutions"]
     assert digest(sentinel) == before["sentinel"]
     correct = json.loads((out / "zz_correct.json").read_text())
     assert correct["score"] == correct["max_score"] == sum(MAX.values())
+    iso = correct["isolation"]             # the results say which walls were up
+    assert iso and iso["rlimits"] and iso["audit_hook"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        if mode == "class run, grader's uid":
+            assert "drop_privileges is off" in iso["uid"]
+        else:
+            assert int(iso["uid"]) >= 60000      # a uid of its own, never root
 
 
 @pytest.mark.parametrize("name", [b.name for b in corpus(ROOT / "results.json")])
 def test_the_functions_concerned_earn_nothing_and_the_rest_keep_their_points(graded, name):
-    members, out, _, _, _ = graded
+    members, out, _, _, _, _ = graded
     bad = next(b for b in members if b.name == name)
     data = json.loads((out / f"{name}.json").read_text())
     scores = per_function(data)
