@@ -98,6 +98,7 @@ class WorkerClient:
         self.notes: list[str] = []
         self.restarts = 0
         self.uid = None
+        self.cgroup = None
         self.isolation = None
 
     # -- process management -------------------------------------------------------------
@@ -108,6 +109,7 @@ class WorkerClient:
             self.uid = limits["uid"] = sandbox.allocate_uid()   # one uid per live worker
             os.chown(self.scratch, self.uid, self.uid)           # 0700: its owner only
         limits = json.dumps(limits)
+        self.cgroup = sandbox.new_cgroup()       # joined once the worker says hello
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         zygote = Zygote.get() if self.limits.zygote else None
@@ -144,6 +146,10 @@ class WorkerClient:
         self.pid = hello["value"]["pid"]
         self.notes = hello["value"]["notes"]
         self.isolation = hello["value"].get("isolation")
+        # no graded code has run yet: from here on, whatever the worker starts is in its cgroup
+        in_cgroup = self.cgroup is not None and sandbox.join_cgroup(self.cgroup, self.pid)
+        if isinstance(self.isolation, dict):
+            self.isolation["process_tree"] = "cgroup" if in_cgroup else "session"
         if self.proc is not None and hasattr(os, "fork"):
             self.proc.wait()   # the launcher exits at once; the worker was detached from it
 
@@ -165,6 +171,9 @@ class WorkerClient:
     def kill(self):
         if not self.started:
             return
+        if self.cgroup is not None:          # the whole tree at once, setsid or not
+            sandbox.kill_cgroup(self.cgroup)
+            self.cgroup = None
         killpg = getattr(os, "killpg", None)
         for target in (self.proc.pid if self.proc else None, self.pid):
             if target and killpg:

@@ -11,6 +11,9 @@ hook included); it cannot undo these:
 - `landlock`: the filesystem view: read-only on the Python installation, read-write on the
   scratch folder, nothing else (no /proc, no grader code, no solutions), no execute anywhere;
   from ABI 6 on, no signals to processes outside the worker's own domain.
+- `new_cgroup` (grader side): each worker in a cgroup of its own, where the grader may create
+  one; `cgroup.kill` ends everything in it, processes in new sessions included, before any
+  result is written. Elsewhere the worker's session is killed.
 - `seccomp`: a BPF filter (libseccomp) that answers EPERM to execve, new processes (threads are
   fine), signals to other processes, ptrace, sockets, mount/namespace/bpf calls, and mapping
   memory executable (no native code loaded after this point).
@@ -280,5 +283,82 @@ def describe(iso: dict | None) -> str:
     parts = [f"uid {iso.get('uid')}", f"seccomp {'on' if iso.get('seccomp') else 'off'}",
              f"Landlock {iso['landlock'] if iso.get('landlock') else 'off'}",
              f"rlimits {'on' if iso.get('rlimits') else 'off'}",
+             f"process tree killed by {iso.get('process_tree', 'session')}",
              f"audit hook {'on' if iso.get('audit_hook') else 'off'}"]
     return "Sandbox: " + ", ".join(parts)
+
+
+# -- the worker's process tree (grader side) ----------------------------------------------
+_cgroups = iter(range(1, 1 << 62))
+
+
+def _cgroup_base() -> str | None:
+    """This process's own cgroup in the cgroup2 hierarchy, where the hierarchy is mounted."""
+    try:
+        with open("/proc/self/mountinfo") as f:
+            mounts = [line.split() for line in f]
+        with open("/proc/self/cgroup") as f:
+            own = next((line.strip()[3:] for line in f if line.startswith("0::")), None)
+    except OSError:
+        return None
+    mount = next((m[4] for m in mounts if "-" in m and m[m.index("-") + 1] == "cgroup2"), None)
+    if mount is None or own is None:
+        return None
+    base = os.path.join(mount, own.lstrip("/"))
+    return base if os.path.isdir(base) else None
+
+
+def new_cgroup() -> str | None:
+    """A cgroup of its own for one worker (Linux, where the grader may create one: root, or a
+    delegated subtree); None elsewhere, and the worker's session is what gets killed."""
+    if sys.platform != "linux":
+        return None
+    base = _cgroup_base()
+    if base is None:
+        return None
+    path = os.path.join(base, f"nngrade-{os.getpid()}-{next(_cgroups)}")
+    try:
+        os.mkdir(path)
+    except OSError:
+        return None
+    if not os.path.exists(os.path.join(path, "cgroup.kill")):   # before Linux 5.14: no atomic kill
+        os.rmdir(path)
+        return None
+    return path
+
+
+def join_cgroup(path: str, pid: int) -> bool:
+    """Move `pid` (a worker that has not run graded code yet) into `path`; everything it starts
+    from then on is born there and cannot leave (the worker's uid cannot write cgroup files)."""
+    try:
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+        return True
+    except OSError:
+        return False
+
+
+def kill_cgroup(path: str, seconds: float = 5.0) -> bool:
+    """SIGKILL every process in `path` at once (cgroup.kill), wait until it is empty, remove it.
+    True when nothing in it is left alive."""
+    import time
+    try:
+        with open(os.path.join(path, "cgroup.kill"), "w") as f:
+            f.write("1")
+    except OSError:
+        pass
+    deadline = time.monotonic() + seconds
+    empty = False
+    while not empty and time.monotonic() < deadline:
+        try:
+            with open(os.path.join(path, "cgroup.events")) as f:
+                empty = "populated 0" in f.read()
+        except OSError:
+            break
+        if not empty:
+            time.sleep(0.002)
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+    return empty

@@ -2,11 +2,14 @@
 its denied events, makes its path test always true) still cannot start a process, open a
 socket, signal another process, read the solutions or write outside its scratch folder. Each
 attack returns the right answer only if it got through, so a wall that fails shows as points."""
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import uuid
 from pathlib import Path
 
@@ -118,3 +121,110 @@ def test_the_worker_reports_its_layers():
     assert iso["seccomp"] is True and iso["audit_hook"] is True and iso["rlimits"] is True
     if os.geteuid() == 0:
         assert int(str(iso["uid"]).split()[0]) >= 60000 and str(iso["landlock"]).startswith("abi")
+
+
+class WallsOff(Limits):
+    """Seccomp, Landlock and the audit hook off, to show what the other layers hold alone."""
+
+    def worker_json(self):
+        d = json.loads(super().worker_json())
+        d.update(seccomp=False, landlock=False, audit=False)
+        return json.dumps(d)
+
+
+def state(pid):
+    """A process's state letter; a zombie ('Z') or no entry means it is dead."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def test_the_workers_whole_process_tree_dies_with_it():
+    """A process started in a session of its own (out of reach of a process-group kill) dies
+    with the worker: the worker's cgroup is killed as one."""
+    w = WorkerClient(WallsOff())
+    w.start()
+    started = w.request({"op": "exec", "lab": "t", "cell": 0, "line": 1, "source": textwrap.dedent("""
+        import subprocess
+        print(subprocess.Popen(['sleep', '600'], start_new_session=True).pid)
+        """)}, 30)
+    daemon = int(started["stdout"])
+    assert state(daemon) not in ("Z", "gone")
+    assert w.isolation["process_tree"] == ("cgroup" if os.geteuid() == 0 else w.isolation["process_tree"])
+    w.close()
+    if w.isolation["process_tree"] == "session":   # a user without a delegated cgroup: seccomp is the wall
+        os.kill(daemon, 9)
+    assert state(daemon) in ("Z", "gone")
+
+
+DAEMON = textwrap.dedent('''
+    import subprocess
+    DAEMONS = []
+    def relu(z):
+        DAEMONS or DAEMONS.append(subprocess.Popen(["sh", "-c", "echo $$ > {folder}/pid; while :; do "
+                          "[ -e {folder}/results.json ] && echo forged > {folder}/f && mv -f {folder}/f {folder}/results.json; "
+                          "sleep 0.01; done"],
+                         start_new_session=True))
+        return np.maximum(np.asarray(z, dtype=float), 0.0)
+    ''')
+
+
+@pytest.mark.parametrize("cgroup", [True, False])
+def test_a_daemon_in_its_own_session_cannot_rewrite_the_results(cgroup, monkeypatch):
+    """With seccomp, Landlock and the hook off, a graded function starts a daemon (its own
+    session) that overwrites the results file once it appears. The grader writes results only
+    after the worker's cgroup is killed, so the file stays as written; without the cgroup (the
+    control) the daemon does rewrite it, so the attack is real."""
+    from conftest import grade_cells
+    from nngrade import sandbox
+    if not cgroup:
+        monkeypatch.setattr(sandbox, "new_cgroup", lambda: None)
+    folder = Path(tempfile.mkdtemp(prefix="nngrade-daemon-"))
+    folder.chmod(0o777)
+    try:
+        scores, res = grade_cells(LAB, solution_cells(LAB) + [DAEMON.format(folder=folder)], {"relu"},
+                                  limits=WallsOff())
+        assert scores["relu"][0] == scores["relu"][1] > 0
+        (folder / "results.json").write_text('{"score": 1}')
+        time.sleep(0.5)
+        written = (folder / "results.json").read_text()
+        if cgroup and os.geteuid() == 0:
+            assert res.isolation["process_tree"] == "cgroup"
+            assert written == '{"score": 1}'
+        else:
+            assert res.isolation["process_tree"] == "session" and written == "forged\n"
+    finally:
+        pid = (folder / "pid").read_text().strip() if (folder / "pid").exists() else ""
+        if pid and state(pid) not in ("Z", "gone"):
+            os.kill(int(pid), 9)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_concurrent_workers_have_distinct_uids_and_cannot_reach_each_other():
+    """Two workers alive at once (two students of a class run): different uids, so with Landlock
+    and seccomp off one still cannot read the other's scratch folder or signal it."""
+    a, b = WorkerClient(WallsOff()), WorkerClient(WallsOff())
+    a.start()
+    b.start()
+    try:
+        a.request({"op": "exec", "lab": "t", "cell": 0, "line": 1,
+                   "source": "open('answers.txt', 'w').write('mine')"}, 30)
+        probe = b.request({"op": "exec", "lab": "t", "cell": 0, "line": 1, "source": textwrap.dedent(f"""
+            import os
+            for attempt in (lambda: open({a.scratch + '/answers.txt'!r}).read(), lambda: os.kill({a.pid}, 0)):
+                try:
+                    attempt()
+                    print('reached')
+                except PermissionError:
+                    print('refused')
+            """)}, 30)
+        uids = a.isolation["uid"], b.isolation["uid"]
+    finally:
+        a.close()
+        b.close()
+    if os.geteuid() == 0:
+        assert uids[0] != uids[1] and min(int(u) for u in uids) >= 60000
+        assert probe["stdout"].split() == ["refused", "refused"]
+    else:            # one user's workers share its uid: Landlock and seccomp are the walls there
+        assert uids == (str(os.geteuid()),) * 2
