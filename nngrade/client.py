@@ -149,7 +149,7 @@ class WorkerClient:
         # no graded code has run yet: from here on, whatever the worker starts is in its cgroup
         in_cgroup = self.cgroup is not None and sandbox.join_cgroup(self.cgroup, self.pid)
         if isinstance(self.isolation, dict):
-            self.isolation["process_tree"] = "cgroup" if in_cgroup else "session"
+            self.isolation["process_tree"] = sandbox.process_tree(in_cgroup)
         if self.proc is not None and hasattr(os, "fork"):
             self.proc.wait()   # the launcher exits at once; the worker was detached from it
 

@@ -22,6 +22,11 @@ PY=$(command -v python3.11 || command -v python3.12 || command -v python3)
 # installed before this line, is smaller and enough: the grader never uses a GPU.
 /autograder/venv/bin/python -m pip install --quiet -r requirements.txt
 /autograder/venv/bin/python -m pip install --quiet --no-deps -e .
+# the sandbox's seccomp layer binds libseccomp (nngrade/sandbox.py); without it the results say
+# "seccomp off" and the other layers still hold
+if ! ldconfig -p | grep -q libseccomp.so.2; then
+    (apt-get update -qq && apt-get install -y -qq libseccomp2) || echo "libseccomp2 not installed: seccomp off"
+fi
 """
 
 RUN = """#!/usr/bin/env bash

@@ -290,6 +290,7 @@ def describe(iso: dict | None) -> str:
 
 # -- the worker's process tree (grader side) ----------------------------------------------
 _cgroups = iter(range(1, 1 << 62))
+_swept = False
 
 
 def _cgroup_base() -> str | None:
@@ -316,6 +317,7 @@ def new_cgroup() -> str | None:
     base = _cgroup_base()
     if base is None:
         return None
+    _sweep(base)
     path = os.path.join(base, f"nngrade-{os.getpid()}-{next(_cgroups)}")
     try:
         os.mkdir(path)
@@ -325,6 +327,30 @@ def new_cgroup() -> str | None:
         os.rmdir(path)
         return None
     return path
+
+
+def _sweep(base: str) -> None:
+    """Once per grader: end and remove the cgroups a grader that was itself killed left behind."""
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        pid = name.split("-")[1] if name.startswith("nngrade-") and name.count("-") == 2 else ""
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            kill_cgroup(os.path.join(base, name), seconds=0.5)
+
+
+def process_tree(in_cgroup: bool) -> str:
+    """What ends a worker and everything it started: its cgroup, else its session (POSIX), else
+    the one process (Windows)."""
+    if in_cgroup:
+        return "cgroup"
+    return "session" if hasattr(os, "killpg") else "process"
 
 
 def join_cgroup(path: str, pid: int) -> bool:

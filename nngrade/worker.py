@@ -215,23 +215,31 @@ def detach():
         os._exit(0)
 
 
+def walls(limits, scratch) -> tuple[dict, list]:
+    """Every layer this platform has, in order: resource limits, the kernel's walls (which raise
+    PermissionError rather than leave graded code running as root), the import finder and the
+    audit hook. Returns which were on (`sandbox.isolation()`) and the notes for the student."""
+    notes = apply_limits(limits)
+    iso = sandbox.enclose(limits, scratch)
+    iso["rlimits"] = not any("not set" in n or "no resource" in n for n in notes)
+    sys.meta_path.insert(0, BlockFrameworks())
+    iso["audit_hook"] = bool(limits.get("audit", True))
+    if iso["audit_hook"]:
+        install_audit_hook(scratch)
+    return iso, notes
+
+
 def serve(rfd, wfd, limits):
     """Become the student's worker: limits and guards first, then a hello, then requests."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):       # student output never reaches the terminal or the pipes
         os.dup2(devnull, fd)
     drivers.import_all()
-    notes = apply_limits(limits)
     try:
-        iso = sandbox.enclose(limits, os.getcwd())
+        iso, notes = walls(limits, os.getcwd())
     except PermissionError as e:       # fail closed: no graded code runs as root
         wire.send(wfd, {"ok": False, "error_type": "SandboxError", "error": str(e), "tb": ""})
         os._exit(0)
-    iso["rlimits"] = not any("not set" in n or "no resource" in n for n in notes)
-    sys.meta_path.insert(0, BlockFrameworks())
-    iso["audit_hook"] = bool(limits.get("audit", True))
-    if iso["audit_hook"]:
-        install_audit_hook(os.getcwd())
     worker = Worker(limits, rfd, wfd)
     wire.send(wfd, {"ok": True, "value": {"pid": os.getpid(), "notes": notes, "isolation": iso}})
     while True:

@@ -228,3 +228,85 @@ def test_concurrent_workers_have_distinct_uids_and_cannot_reach_each_other():
         assert probe["stdout"].split() == ["refused", "refused"]
     else:            # one user's workers share its uid: Landlock and seccomp are the walls there
         assert uids == (str(os.geteuid()),) * 2
+
+
+AS_USER = ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
+# the worker's own layer setup, in a process that takes another platform's name first
+PROBE = '''
+import json, os, sys
+platform = sys.argv[1]
+if platform != "linux":
+    sys.platform = platform
+if platform == "win32":          # what Windows lacks: resource limits, sessions, process groups
+    sys.modules["resource"] = None
+    del os.killpg, os.setsid
+from nngrade import sandbox, worker
+iso, _ = worker.walls({}, ".")
+iso["process_tree"] = sandbox.process_tree(sandbox.new_cgroup() is not None)
+print(json.dumps(iso))
+'''
+
+
+def platform_table():
+    """docs/isolation.md's table: {platform: {layer: first word of the cell}}."""
+    lines = [l for l in (ROOT / "docs" / "isolation.md").read_text().splitlines() if l.startswith("| ")]
+    head = next(i for i, l in enumerate(lines) if l.startswith("| platform |"))
+    cols = [c.strip() for c in lines[head].strip("|").split("|")]
+    rows = {}
+    for line in lines[head + 2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != len(cols):
+            break
+        rows[cells[0]] = {c: v.split()[0] for c, v in zip(cols[1:], cells[1:])}
+    return rows
+
+
+def layers(iso):
+    """An `isolation` dict in the table's words."""
+    uid = str(iso.get("uid", "")).split()[0]
+    return {"own uid": "on" if uid.isdigit() and int(uid) >= 60000 else "off",
+            "Landlock": "on" if str(iso.get("landlock")).startswith("abi") else "off",
+            "seccomp": "on" if iso.get("seccomp") is True else "off",
+            "process tree killed by": iso["process_tree"],
+            "rlimits": "on" if iso.get("rlimits") else "off",
+            "audit hook": "on" if iso.get("audit_hook") else "off"}
+
+
+def probe(platform, as_user):
+    p = subprocess.run((AS_USER if as_user else []) + [sys.executable, "-c", PROBE, platform], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr[-1500:]
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def test_the_platform_table_says_what_each_platform_turns_on():
+    table = platform_table()
+    assert set(table) == {"Linux as root (CI, a container)", "Gradescope (Linux as root, in its container)",
+                          "Linux as a user", "macOS", "Windows"}
+    w = WorkerClient(Limits())        # a real worker, the way every grading mode starts one
+    w.start()
+    w.close()
+    if os.geteuid() == 0:
+        assert layers(w.isolation) == table["Linux as root (CI, a container)"]
+    # Gradescope runs `nngrade grade` as root: the same code path (its layout: tests/integrity)
+    assert table["Gradescope (Linux as root, in its container)"] == table["Linux as root (CI, a container)"]
+    assert layers(probe("linux", as_user=True)) == table["Linux as a user"]
+    assert layers(probe("darwin", as_user=True)) == table["macOS"]
+    assert layers(probe("win32", as_user=True)) == table["Windows"]
+
+
+def test_cgroups_a_killed_grader_left_behind_are_ended_by_the_next_one():
+    from nngrade import sandbox
+    base = sandbox._cgroup_base()
+    stale = Path(base or "/nonexistent") / "nngrade-999999-1"       # pid 999999: no such grader
+    try:
+        stale.mkdir()
+    except OSError:              # no cgroup this user may create: the workers' sessions are killed
+        assert sandbox.new_cgroup() is None
+        return
+    left = subprocess.Popen(["sleep", "600"])
+    (stale / "cgroup.procs").write_text(str(left.pid))
+    p = subprocess.run([sys.executable, "-c", "from nngrade import sandbox; sandbox.kill_cgroup(sandbox.new_cgroup())"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert left.wait(timeout=10) == -9 and not stale.exists()

@@ -1,7 +1,9 @@
 """Issue: integrity. Every member of the corpus is graded next to a correct submission, in each
 way a course grades: a class run (each worker its own uid, and again with the worker keeping
-the grader's uid, as when the grader is not root), `make grade` one submission at a time, and
-the Gradescope autograder's layout. Each time the grader finishes, the functions concerned earn
+the grader's uid), `make grade` one submission at a time, and the Gradescope autograder's
+layout, all as root (as CI and Gradescope run); then a class run and `make grade` as an
+ordinary user (uid 1000 in a user namespace: no root capabilities, no uid to drop to, no
+cgroup to create, as on an instructor's laptop). Each time the grader finishes, the functions concerned earn
 0 with a message that says what happened, every other function keeps its points, and no file
 outside the workers' scratch folders changes (the solutions, the results file, the other
 students' results)."""
@@ -23,12 +25,17 @@ from integrity.corpus import ALL, LAB, SOLUTIONS_FILE, corpus, syntax_error_cell
 from nngrade.classroom import grade_class
 from nngrade.config import Limits
 from nngrade.registry import load_checks
+from nngrade.sandbox import describe
 
 MAX = {}
 for c in load_checks(LAB):
     MAX[c.function] = MAX.get(c.function, 0) + c.points
 SEED = 11
-MODES = ["class run", "class run, grader's uid", "make grade", "Gradescope layout"]
+MODES = ["class run", "class run, grader's uid", "make grade", "Gradescope layout", "class run, as a user",
+         "make grade, as a user"]
+# an ordinary user: uid 1000 in a user namespace of its own (the files stay as they are; the
+# grader holds no capability outside it); a machine without `unshare` fails these modes
+AS_USER = ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
@@ -65,7 +72,7 @@ def one_at_a_time(subs, out, root, mode):
             z.extractall(root / "source")
 
     def grade(folder):
-        if mode == "make grade":
+        if mode.startswith("make grade"):
             cmd, env = [sys.executable, "-m", "nngrade", "grade", "--submission", str(folder), "--lab", "02",
                         "--out", str(out / f"{folder.name}.json"), "--seed", str(SEED), "--quiet"], ENV
         else:
@@ -76,6 +83,8 @@ def one_at_a_time(subs, out, root, mode):
                 shutil.copy(p, ag / "submission" / p.name)
             cmd, env = ["bash", str(ag / "source" / "run_autograder")], dict(ENV, AUTOGRADER_ROOT=str(ag),
                                                                               PYTHON=sys.executable)
+        if mode.endswith("as a user"):
+            cmd = AS_USER + cmd
         p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
         if mode == "Gradescope layout" and (ag / "results" / "results.json").exists():
             shutil.copy(ag / "results" / "results.json", out / f"{folder.name}.json")
@@ -86,6 +95,16 @@ def one_at_a_time(subs, out, root, mode):
         runs = list(pool.map(grade, folders))
     failed = [(name, f"exit {rc}: {err}") for name, rc, err in runs if rc != 0]
     return {"students": len(runs), "failed": failed}
+
+
+def class_run_as_a_user(subs, out):
+    """`nngrade grade-class` as uid 1000; the summary read back from the per-student files."""
+    p = subprocess.run(AS_USER + [sys.executable, "-m", "nngrade", "grade-class", "--submissions", str(subs),
+                                  "--lab", "02", "--out", str(out), "--seed", str(SEED), "--no-progress"],
+                       cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=1800)
+    assert p.returncode == 0, p.stderr[-2000:]
+    rows = [json.loads(f.read_text()) for f in out.glob("*.json") if f.name != "results.json"]
+    return {"students": len(rows), "failed": [(d["student"], d["status"]) for d in rows if d["status"] != "graded"]}
 
 
 @pytest.fixture(scope="module", params=MODES)
@@ -101,7 +120,9 @@ def graded(request, tmp_path_factory):
     write_submissions(subs, members)
     (subs / "zz_link").symlink_to(subs / "zz_correct")   # a classmate's folder: not a student
     before = {"solutions": digest(SOLUTIONS_FILE), "sentinel": digest(sentinel)}
-    if mode.startswith("class run"):
+    if mode == "class run, as a user":
+        summary = class_run_as_a_user(subs, out)
+    elif mode.startswith("class run"):
         limits = Limits(zygote=True, drop_privileges=mode == "class run")
         summary = grade_class(subs, [LAB], out, seed=SEED, progress=False, limits=limits)
     else:
@@ -127,7 +148,13 @@ def test_every_submission_is_graded_and_nothing_outside_scratch_changes(graded):
     assert correct["score"] == correct["max_score"] == sum(MAX.values())
     iso = correct["isolation"]             # the results say which walls were up
     assert iso and iso["rlimits"] and iso["audit_hook"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if mode.startswith("class run"):          # and so does the student's report
+        assert describe(iso) in (out / "zz_correct.md").read_text()
+    if mode.endswith("as a user"):
+        assert iso["uid"] == "1000" and iso["seccomp"] is True and str(iso["landlock"]).startswith("abi")
+        assert iso["process_tree"] == "session"
+    elif hasattr(os, "geteuid") and os.geteuid() == 0:
+        assert iso["process_tree"] == "cgroup"
         if mode == "class run, grader's uid":
             assert "drop_privileges is off" in iso["uid"]
         else:
