@@ -154,6 +154,9 @@ def test_gradescope_bundle_in_a_simulated_autograder_layout(tmp_path):
     assert len(secret) == 1 and secret[0]["status"] == "passed"
     assert "4.25" not in secret[0]["output"] and "not shown" in secret[0]["output"]
     assert results["seed"] == 7 and results["versions"]["numpy"]
+    # file modes, the wall that holds without Landlock: nothing there is the workers' to read
+    for path in [ag / "results", ag / "submission", *(ag / "source").rglob("*")]:
+        assert path.stat().st_mode & 0o077 == 0, path
 
 
 def test_hidden_check_failure_shows_name_and_points_but_not_inputs(tmp_path):
