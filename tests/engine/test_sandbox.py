@@ -292,6 +292,8 @@ def test_the_platform_table_says_what_each_platform_turns_on():
     assert table["Gradescope (Linux as root, in its container)"] == table["Linux as root (CI, a container)"]
     assert layers(probe("linux", as_user=True)) == table["Linux as a user"]
     assert layers(probe("darwin", as_user=True)) == table["macOS"]
+    if os.geteuid() == 0:        # "on macOS as root the worker does drop to its own uid"
+        assert layers(probe("darwin", as_user=False)) == dict(table["macOS"], **{"own uid": "on"})
     assert layers(probe("win32", as_user=True)) == table["Windows"]
 
 
