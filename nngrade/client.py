@@ -45,7 +45,7 @@ def worker_env(extra=None) -> dict:
 
 class Zygote:
     """The process that forks the workers (POSIX): one per grader process, started on first use.
-    It imports NumPy, SciPy, matplotlib and scikit-learn once; each worker it forks starts with
+    It imports NumPy and scipy.special once; each worker it forks starts with
     them loaded. Where it cannot run, workers are started as fresh processes instead."""
 
     _lock = threading.Lock()

@@ -22,8 +22,8 @@ class Limits:
                                "stopped by an at-fork hook either way)")
     output_chars: int = option(100_000, "characters a call may print before it fails")
     drop_privileges: bool = option(True, "when the grader runs as root, run the worker as nobody")
-    zygote: bool = option(False, "fork workers from a process that has NumPy, SciPy, matplotlib and "
-                                 "scikit-learn loaded (POSIX; grade-class turns it on: it pays off from the "
+    zygote: bool = option(False, "fork workers from a process that has NumPy and scipy.special "
+                                 "loaded (POSIX; grade-class turns it on: it pays off from the "
                                  "second student); otherwise start each worker as a new process")
     oracle_process: bool = option(True, "compute the Keras oracles in a second process, on the other core, "
                                         "while this one imports torch and grades (a class's plan is "

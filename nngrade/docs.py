@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 
 from nngrade.contract import SIGNATURES
+from nngrade.extract import ALLOWED_TEXT
 from nngrade.registry import available_labs, load_checks
 
 HEADER = """# The labs and what is graded
@@ -18,15 +19,17 @@ message); integer outputs may be any int or bool dtype; a scalar result is anyth
 accepts. Batch first: `X` has shape (N, D); a dense layer is `Z = X @ W + b` with `W` of shape
 (D_in, D_out). Functions never modify their arguments (optimizer steps update their parameter
 arrays in place, as `torch.optim` does). Everything is stable for inputs up to +-1e3 and for
-probabilities of exactly 0 and 1. Only NumPy, `scipy.special` and the standard library may be
-used in graded code.
+probabilities of exactly 0 and 1. Graded code may import {allowed} only.
 """
 
 
-def render() -> str:
-    out = [HEADER]
+def render(labs=None) -> str:
+    """The page for every lab of the contract, or only for `labs` (a release's)."""
+    out = [HEADER.format(allowed=ALLOWED_TEXT)]
     have = set(available_labs())
     for lab, sigs in SIGNATURES.items():
+        if labs is not None and lab not in labs:
+            continue
         out.append(f"## {lab}\n")
         if lab not in have:
             out.append("Not written yet.\n")

@@ -24,7 +24,7 @@ from nngrade.client import WorkerClient
 from nngrade.compare import compare
 from nngrade.config import Limits
 from nngrade.diagnose import diagnose
-from nngrade.extract import Extracted, extract
+from nngrade.extract import ALLOWED_TEXT, Extracted, extract
 from nngrade.registry import Check, load_checks
 
 
@@ -368,7 +368,8 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
     used = extracted.uses_forbidden(check.function, substitutes(check.lab))
     if used:
         return CheckResult(check, 0.0, f"{head}\n  `{check.function}` uses `{used}`, which graded code may "
-                           "not use: the point of the lab is to compute it yourself in NumPy")
+                           f"not use: graded code may import {ALLOWED_TEXT} only; the point of the lab is "
+                           "to compute it yourself")
     called = extracted.stand_ins_called(check.function, substitutes(check.lab))
     notes = []
     for i, case in enumerate(plan.cases(check)):

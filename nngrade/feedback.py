@@ -62,7 +62,7 @@ def failed_call(function: str, reply: dict, seconds: float) -> str:
     if kind == "MemoryError":
         return f"`{function}` ran out of memory (the limit is per student process)"
     if kind == "ImportError" and "NumPy only" in err:
-        return f"`{function}` imports a framework: {err}"
+        return f"`{function}` imports a module graded code may not use: {err}"
     if kind == "TypeError" and ("argument" in err):
         return f"`{function}` raised TypeError: {err} (check its signature against the lab's)"
     tb = reply.get("tb", "")

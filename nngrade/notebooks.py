@@ -66,6 +66,13 @@ def content_hash(nb: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def cells_hash(nb: dict) -> str:
+    """What a student writes: each cell's kind and text (running a notebook changes its outputs,
+    execution counts and metadata, none of which count as an edit)."""
+    cells = [[c.get("cell_type"), _text(c)] for c in nb.get("cells", [])]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+
+
 def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
@@ -86,16 +93,19 @@ def student_notebook(solution: dict, source_name: str) -> dict:
         if cell["cell_type"] == "code":
             cell["source"] = _lines(stub_source(_text(cell)))
     nb["metadata"].pop("nngrade", None)
-    nb["metadata"]["nngrade"] = {"generated_from": source_name, "sha256": content_hash(nb)}
+    nb["metadata"]["nngrade"] = {"generated_from": source_name, "sha256": content_hash(nb),
+                                 "cells_sha256": cells_hash(nb)}
     return nb
 
 
 def is_pristine(path: Path) -> bool:
-    """True when the notebook is exactly what `make labs` wrote (no student edits)."""
+    """True when no cell's text differs from what `make labs` wrote (it may have been run)."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        return nb.get("metadata", {}).get("nngrade", {}).get("sha256") == content_hash(nb)
-    except (OSError, ValueError, AttributeError):
+        stamp = nb.get("metadata", {}).get("nngrade", {})
+        return stamp.get("sha256") == content_hash(nb) or \
+            ("cells_sha256" in stamp and stamp["cells_sha256"] == cells_hash(nb))
+    except (OSError, ValueError, AttributeError, TypeError):
         return False
 
 

@@ -1,45 +1,109 @@
-"""`make release DEST=dir`: the repository students receive, and `update`, which brings a new
-release into a student's copy without touching their answers.
+"""`make release DEST=dir LABS=01-03`: the repository students receive, and `update`, which
+brings a later release into a student's copy without touching their answers.
 
-A release holds the student notebooks, the grading package, the oracles, the install files
-and a student README; no solutions, no instructor tests, no mutants, no hidden checks.
+A release holds the notebooks of the labs it names, the grading package with only those labs'
+checks and drivers, the oracles those checks import, the install files, a student Makefile and
+a student README; no solutions, no instructor tests, no mutants, no hidden checks, and no
+other lab. A course releases lab01-03 in week one and lab04 later: `update` adds it.
 """
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
 from nngrade.notebooks import is_pristine
+from nngrade.registry import LABS, available_labs, lab_name
 
-COPY = ["labs", "nngrade", "reference", "requirements.txt", "environment.yml", "pyproject.toml", "Makefile"]
-SKIP = {"mutants.py", "__pycache__"}
-
-
-def _ignore(directory, names):
-    return [n for n in names if n in SKIP or n.endswith((".pyc", ".egg-info"))]
+COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
+SKIP = {"mutants.py", "bench.py", "__pycache__"}
+LAB_PACKAGES = ("checks", "drivers")          # nngrade/<package>/<lab>.py: one module per lab
 
 
-def build(root: Path, dest: Path) -> Path:
+def lab_list(text: str | None) -> list[str]:
+    """'01-03', '1,2,5', '01 04-06' or None (every lab there is) -> lab names, in order."""
+    if not text:
+        return available_labs()
+    chosen = set()
+    for part in str(text).replace(",", " ").split():
+        first, _, last = part.partition("-")
+        lo, hi = lab_name(first), lab_name(last or first)
+        chosen |= {lab for lab in LABS.values() if lo <= lab <= hi}
+    missing = sorted(chosen - set(available_labs()))
+    if missing:
+        raise ValueError(f"no checks for {', '.join(missing)}: it cannot be released yet")
+    return sorted(chosen)
+
+
+def reference_modules(root: Path, labs: list[str]) -> set[str]:
+    """The `reference/` modules the labs' checks import (and what those import), read off the source."""
+    todo = [root / "nngrade" / "checks" / f"{lab}.py" for lab in labs]
+    seen: set[str] = set()
+    while todo:
+        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "reference" and len(parts) > 1 and parts[1] not in seen:
+                    seen.add(parts[1])
+                    todo.append(root / "reference" / f"{parts[1]}.py")
+    return seen
+
+
+def _ignore_for(root: Path, labs: list[str]):
+    other = {f"{lab}.py" for lab in LABS.values() if lab not in labs}
+    wanted = {f"{m}.py" for m in reference_modules(root, labs)} | {"__init__.py"}
+
+    def ignore(directory, names):
+        d = Path(directory)
+        out = [n for n in names if n in SKIP or n.endswith((".pyc", ".egg-info"))]
+        if d.name in LAB_PACKAGES and d.parent.name == "nngrade":
+            out += [n for n in names if n in other]
+        if d.name == "reference":
+            out += [n for n in names if n.endswith(".py") and n not in wanted]
+        return out
+    return ignore
+
+
+def build(root: Path, dest: Path, labs: list[str] | None = None) -> Path:
+    labs = labs or available_labs()
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} exists and is not empty")
     dest.mkdir(parents=True, exist_ok=True)
+    ignore = _ignore_for(root, labs)
+    for name in ("nngrade", "reference"):
+        shutil.copytree(root / name, dest / name, ignore=ignore)
+    (dest / "labs").mkdir()
+    for lab in labs:
+        shutil.copy2(root / "labs" / f"{lab}.ipynb", dest / "labs" / f"{lab}.ipynb")
     for name in COPY:
-        src = root / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=_ignore)
-        else:
-            shutil.copy2(src, dest / name)
+        shutil.copy2(root / name, dest / name)
     shutil.copy2(root / "docs" / "student-README.md", dest / "README.md")
+    shutil.copy2(root / "docs" / "student-Makefile", dest / "Makefile")
     (dest / "docs").mkdir(exist_ok=True)
-    shutil.copy2(root / "docs" / "labs.md", dest / "docs" / "labs.md")
+    from nngrade.docs import render
+    (dest / "docs" / "labs.md").write_text(render(labs), encoding="utf-8")
     (dest / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\nresults.json\n.ipynb_checkpoints/\n")
     return dest
 
 
+def _stamp(path: Path) -> str | None:
+    """The hash `make labs` stamped on a notebook when it generated it: which version it is."""
+    import json
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"]["nngrade"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def update(release: Path, mine: Path) -> list[str]:
-    """Bring `release`'s labs into `mine`: a new lab is copied; a lab you have not edited is
-    replaced; a lab you have edited is kept, and the new version is written beside it as
-    `updated_<name>` (not graded: the grader reads files named labNN_*)."""
+    """Bring `release`'s labs into `mine`: a new lab is copied; a lab you have not edited (run
+    it all you like: outputs and metadata do not count) is replaced; a lab whose code or text
+    you changed is kept, and the new version is written beside it as `updated_<name>` (not
+    graded: the grader reads files named labNN_*). The grader, the Makefile and the README are
+    replaced by the release's."""
     lines = []
     (mine / "labs").mkdir(exist_ok=True)
     for new in sorted((release / "labs").glob("lab[0-9][0-9]_*.ipynb")):
@@ -47,8 +111,8 @@ def update(release: Path, mine: Path) -> list[str]:
         if not target.exists():
             shutil.copy2(new, target)
             lines.append(f"new lab: {target}")
-        elif target.read_bytes() == new.read_bytes():
-            continue
+        elif target.read_bytes() == new.read_bytes() or _stamp(target) == _stamp(new) is not None:
+            continue          # the version you have (perhaps with your answers in it)
         elif is_pristine(target):
             shutil.copy2(new, target)
             lines.append(f"updated (you had not started it): {target}")
@@ -59,6 +123,10 @@ def update(release: Path, mine: Path) -> list[str]:
                          "into it, then rename it")
     for name in ("nngrade", "reference"):
         shutil.rmtree(mine / name, ignore_errors=True)
-        shutil.copytree(release / name, mine / name, ignore=_ignore)
-    lines.append("updated the grader (nngrade/, reference/)")
+        shutil.copytree(release / name, mine / name, ignore=lambda d, names: [n for n in names if n in SKIP])
+    for name in ("Makefile", "README.md", *COPY, "docs/labs.md"):
+        if (release / name).exists():
+            (mine / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(release / name, mine / name)
+    lines.append("updated the grader (nngrade/, reference/), the Makefile and the README")
     return lines

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from nngrade import drivers, sandbox, wire
-from nngrade.extract import FORBIDDEN
+from nngrade.extract import ALLOWED_TEXT, allowed
 
 _real_stdout = None
 
@@ -48,11 +48,13 @@ class CappedWriter(io.TextIOBase):
 
 
 class BlockFrameworks:
-    """A meta-path finder that refuses the frameworks reserved for the oracles."""
+    """A meta-path finder that refuses every module graded code may not import (the frameworks,
+    scikit-learn, scipy.stats, ...). The private modules SciPy loads for `scipy.special` pass."""
 
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in FORBIDDEN:
-            raise ImportError(f"'{name}' is not available to graded code: the labs are NumPy only")
+        if not (allowed(name) or name.startswith("scipy._")):
+            raise ImportError(f"'{name}' is not available to graded code: it may import {ALLOWED_TEXT} only "
+                              "(the labs are NumPy only)")
         return None
 
 
@@ -254,14 +256,14 @@ def serve(rfd, wfd, limits):
             wire.send(wfd, {"ok": False, "error_type": "EncodingError", "error": str(e)[:300], "tb": ""})
 
 
-# What notebooks import at the top: loaded once by the zygote, shared by every worker it forks.
-PRELOAD = ("scipy.special", "matplotlib", "matplotlib.pyplot", "sklearn.datasets")
+# What graded code may import beyond NumPy: loaded once by the zygote, shared by every worker it forks.
+PRELOAD = ("scipy.special",)
 
 
 def zygote(sock_fd):
     """A clean process that never runs student code: it imports what notebooks import, once,
     then forks a fresh worker for each request (the pipes arrive over a Unix socket), so a
-    worker starts in milliseconds instead of paying for matplotlib and scikit-learn again."""
+    worker starts in milliseconds instead of paying for NumPy and SciPy again."""
     import signal
     import socket
     sock = socket.socket(fileno=sock_fd)

@@ -135,3 +135,142 @@ def test_update_keeps_a_students_answers(release, tmp_path):
     for p in others:
         assert json.loads(p.read_text())["cells"][-1]["source"] == ["new text"]
     assert any("kept your lab02_activations.ipynb" in l for l in lines)
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory):
+    """The week-one release: lab01 to lab03 only (`make release LABS=01-03`)."""
+    dest = tmp_path_factory.mktemp("staged") / "release"
+    p = subprocess.run(["make", "release", f"DEST={dest}", "LABS=01-03", f"PY={sys.executable}"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return dest
+
+
+FIRST = ["lab01_neurons", "lab02_activations", "lab03_losses"]
+
+
+def test_a_staged_release_holds_its_labs_and_nothing_of_the_others(staged):
+    assert sorted(p.stem for p in (staged / "labs").glob("*.ipynb")) == FIRST
+    later = [lab for lab in LABS if lab not in FIRST]
+    topics = [lab.split("_", 1)[1] for lab in later if lab.split("_", 1)[1] not in ("losses", "activations")]
+    for p in staged.rglob("*"):
+        rel = p.relative_to(staged).as_posix()
+        assert not any(lab in rel for lab in later), rel
+        assert not (rel.startswith("reference/") and p.stem in topics), rel
+    assert sorted(p.stem for p in (staged / "nngrade" / "checks").glob("lab*.py")) == FIRST
+    # the oracles the three labs' checks import, found from their imports
+    assert sorted(p.stem for p in (staged / "reference").glob("*.py")) == \
+        ["__init__", "_frameworks", "activations", "losses", "neurons"]
+    page = (staged / "docs" / "labs.md").read_text()
+    assert all(f"## {lab}" in page for lab in FIRST) and "lab04" not in page
+
+
+def grade_all_in(release, folder):
+    out = release / "all.json"
+    env = dict(os.environ, PYTHONPATH=str(release), TF_CPP_MIN_LOG_LEVEL="2")
+    p = subprocess.run([sys.executable, "-m", "nngrade", "grade", "--submission", folder, "--out", str(out),
+                        "--seed", "5", "--quiet"], cwd=release, capture_output=True, text=True, env=env, timeout=900)
+    assert p.returncode == 0 and "Traceback" not in p.stdout + p.stderr, p.stderr
+    return json.loads(out.read_text())
+
+
+def labs_graded(results):
+    return sorted({t["name"].split(".", 1)[0] for t in results["tests"]})
+
+
+def test_a_staged_release_grades_its_labs_inside_itself(staged):
+    blank = grade_all_in(staged, "labs")
+    assert labs_graded(blank) == FIRST and blank["score"] == 0 < blank["max_score"]
+    filled = staged / "filled"
+    filled.mkdir()
+    for lab in FIRST:
+        shutil.copy(ROOT / "solutions" / f"{lab}.ipynb", filled)
+    full = grade_all_in(staged, "filled")
+    assert labs_graded(full) == FIRST and full["score"] == full["max_score"] == blank["max_score"]
+
+
+def run_notebook_in_place(path):
+    """What running every cell in Jupyter does to a file: outputs, counts, metadata; no code changes."""
+    nb = json.loads(path.read_text())
+    for i, cell in enumerate(nb["cells"]):
+        cell.setdefault("metadata", {})["execution"] = {"iopub.status.idle": "2026-12-04T10:00:00Z"}
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = i
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["ran\n"]}]
+    nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.7"}
+    path.write_text(json.dumps(nb, indent=1))
+
+
+def test_update_adds_a_later_lab_and_keeps_edited_work(staged, tmp_path):
+    mine = tmp_path / "mine"
+    shutil.copytree(staged, mine, ignore=shutil.ignore_patterns("filled", "*.json"))
+    run_notebook_in_place(mine / "labs" / "lab01_neurons.ipynb")      # run, not edited
+    edited = mine / "labs" / "lab02_activations.ipynb"
+    nb = json.loads(edited.read_text())
+    nb["cells"][1]["source"] = ["# my answers\n"]
+    edited.write_text(json.dumps(nb))
+    before = {p.name: p.read_bytes() for p in (mine / "labs").glob("*.ipynb")}
+    week_two = tmp_path / "week_two"
+    p = subprocess.run(["make", "release", f"DEST={week_two}", "LABS=01-04", f"PY={sys.executable}"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run(["make", "update", f"FROM={week_two}", f"PY={sys.executable}"], cwd=mine,
+                       capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(mine)))
+    assert p.returncode == 0, p.stderr
+    labs = mine / "labs"
+    assert sorted(q.name for q in labs.glob("*.ipynb")) == [f"{lab}.ipynb" for lab in FIRST] + \
+        ["lab04_gradient_descent.ipynb"]                     # no updated_* beside work of the same version
+    assert edited.read_bytes() == before["lab02_activations.ipynb"]
+    assert (labs / "lab01_neurons.ipynb").read_bytes() == before["lab01_neurons.ipynb"]
+    assert (mine / "nngrade" / "checks" / "lab04_gradient_descent.py").exists()
+    graded = grade_all_in(mine, "labs")
+    assert labs_graded(graded) == FIRST + ["lab04_gradient_descent"]
+
+
+def test_a_notebook_that_was_only_run_is_replaced_by_a_new_version(staged, tmp_path):
+    from nngrade.notebooks import content_hash
+    from nngrade.release import update
+    mine, newer = tmp_path / "mine", tmp_path / "newer"
+    shutil.copytree(staged, mine, ignore=shutil.ignore_patterns("filled", "*.json"))
+    shutil.copytree(staged, newer, ignore=shutil.ignore_patterns("filled", "*.json"))
+    run_notebook_in_place(mine / "labs" / "lab03_losses.ipynb")
+    fixed = newer / "labs" / "lab03_losses.ipynb"
+    data = json.loads(fixed.read_text())
+    data["cells"].append({"cell_type": "markdown", "id": "fix", "metadata": {}, "source": ["a fixed typo"]})
+    data["metadata"]["nngrade"]["sha256"] = content_hash(data)
+    fixed.write_text(json.dumps(data))
+    lines = update(newer, mine)
+    assert (mine / "labs" / "lab03_losses.ipynb").read_bytes() == fixed.read_bytes()
+    assert not (mine / "labs" / "updated_lab03_losses.ipynb").exists()
+    assert any("had not started it" in line for line in lines)
+
+
+def make_targets(text):
+    return set(re.findall(r"^([a-z-]+):.*##", text, re.M))
+
+
+def test_the_student_makefile_works_in_the_release_and_its_readme_names_every_target(staged):
+    makefile = (staged / "Makefile").read_text()
+    readme = (staged / "README.md").read_text()
+    targets = make_targets(makefile)
+    assert targets == {"help", "install", "lab", "grade", "check", "update"}
+    assert targets == set(re.findall(r"^make ([a-z-]+)", readme, re.M)), "README and Makefile disagree"
+    env = dict(os.environ, PYTHONPATH=str(staged))
+    make = ["make", "-C", str(staged), f"PY={sys.executable}"]
+    helped = subprocess.run(make + ["help"], capture_output=True, text=True, env=env)
+    assert helped.returncode == 0 and all(t in helped.stdout for t in targets)
+    dry = subprocess.run(make + ["-n", "install"], capture_output=True, text=True, env=env)
+    assert dry.returncode == 0 and "pip install" in dry.stdout and "ipykernel install" in dry.stdout
+    shutil.copy(ROOT / "solutions" / "lab02_activations.ipynb", staged / "labs")   # a finished lab02
+    try:
+        for target in (["grade", "LAB=02"], ["check", "LAB=02", "FUNCTION=relu"]):
+            p = subprocess.run(make + target + ["OUT=mk.json"], capture_output=True, text=True, env=env,
+                               timeout=600)
+            assert p.returncode == 0, p.stderr
+            res = json.loads((staged / "mk.json").read_text())
+            assert res["score"] == res["max_score"] > 0
+            if target[0] == "check":
+                assert {t["name"].split(":")[0] for t in res["tests"]} == {"lab02_activations.relu"}
+    finally:
+        shutil.copy(ROOT / "labs" / "lab02_activations.ipynb", staged / "labs")
