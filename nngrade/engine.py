@@ -331,23 +331,43 @@ def refusal(function: str, name, called, count: int, limit: int) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def substitutes(lab: str) -> dict:
-    """The graded functions of a lab that, while another function is graded, are replaced by an
-    oracle (the lab's `SUBSTITUTE` list): each function is graded on its own."""
+def _oracles(lab: str) -> dict:
+    """Each plain function of a lab (called once, `driver="call"`) with the oracle that can
+    stand in for it: the PyTorch one where it agrees with the deciding one on every check that
+    uses it (it runs here, while Keras may live in the oracle process, busy with answers)."""
     import importlib
     try:
         module = importlib.import_module(f"nngrade.checks.{lab}")
     except ModuleNotFoundError:
         return {}
-    names = getattr(module, "SUBSTITUTE", ())
     out = {}
     for c in module.CHECKS:
-        if c.function in names and c.driver == "call" and c.function not in out:
-            # the PyTorch oracle where it agrees with the deciding one on every check that uses
-            # it: it runs here, while Keras may live in the oracle process, busy with answers
+        if c.driver == "call" and c.function not in out:
             agrees = c.torch is not None and not any(
                 o.differs for o in module.CHECKS if o.function == c.function and o.torch is c.torch)
             out[c.function] = c.torch if agrees else c.oracle()
+    return out
+
+
+@lru_cache(maxsize=None)
+def substitutes(lab: str) -> dict:
+    """The functions that, while one graded function of `lab` is graded, are replaced by an
+    oracle: the lab's other graded functions (its `SUBSTITUTE` list), so that each is graded on
+    its own, and the graded functions of the other labs that this lab's notebook defines (given
+    code, or a student's copy of an earlier lab's function: a mistake there costs points in its
+    own lab only)."""
+    import importlib
+    from nngrade.registry import available_labs
+    try:
+        module = importlib.import_module(f"nngrade.checks.{lab}")
+    except ModuleNotFoundError:
+        return {}
+    own = {c.function for c in module.CHECKS}
+    names = set(getattr(module, "SUBSTITUTE", ()))
+    out = {n: o for n, o in _oracles(lab).items() if n in names}
+    for other in available_labs():
+        if other != lab:
+            out.update({n: o for n, o in _oracles(other).items() if n not in own and n not in out})
     return out
 
 

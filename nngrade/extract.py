@@ -93,16 +93,22 @@ class Extracted:
         return None
 
     def stand_ins_called(self, name: str, stand_ins) -> frozenset | None:
-        """The `stand_ins` that the function `name` calls by name, directly or through helpers:
+        """The `stand_ins` that the function `name` calls by name, directly, through helpers or
+        through the top-level data it reads (a table of functions):
         the only ones the grader answers while `name` is graded. `name` itself is never one, and a
         function that looks names up at run time (`globals()`, `eval`) gets None: no stand-in."""
+        data = {}          # top-level names bound by an assignment (`ACTIVATIONS = {"relu": ...}`)
+        for u in self.units:
+            if not u.defines or u.defines[0] not in self.functions:
+                for n in u.binds:
+                    data.setdefault(n, set()).update(u.names_used)
         seen, todo, called = set(), [name], set()
         while todo:
             n = todo.pop()
-            if n in seen or n not in self.functions:
+            if n in seen or (n not in self.functions and n not in data):
                 continue
             seen.add(n)
-            used = self.functions[n].names_used
+            used = self.functions[n].names_used if n in self.functions else frozenset(data[n])
             if used & DYNAMIC:
                 return None
             called |= {u for u in used if u in stand_ins and u != name}
@@ -173,6 +179,16 @@ def _names_used(node) -> frozenset:
     return frozenset(used)
 
 
+def _walk_now(node):
+    """The nodes of an expression that run when it is evaluated: not the bodies of its lambdas
+    (`{"relu": lambda z: relu(z)}` calls nothing yet)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        todo += [c for c in ast.iter_child_nodes(n) if not isinstance(c, ast.Lambda)]
+
+
 def _start(node) -> int:
     return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
 
@@ -223,7 +239,7 @@ def _read_cell(raw: str) -> tuple:
                           if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
             touched = tuple(r for t in targets if not isinstance(t, ast.Name) and (r := _root_name(t)))
             used = _names_used(node.value) | (set(names) if isinstance(node, ast.AugAssign) else set())
-            calls = frozenset(_root_name(n.func) for n in ast.walk(node.value) if isinstance(n, ast.Call))
+            calls = frozenset(_root_name(n.func) for n in _walk_now(node.value) if isinstance(n, ast.Call))
             records.append(("assign", line, text, names, frozenset(used | set(touched)), touched, calls,
                             isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda)))
     return ("ok", tuple(records))

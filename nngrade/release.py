@@ -9,10 +9,11 @@ other lab. A course releases lab01-03 in week one and lab04 later: `update` adds
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 from pathlib import Path
 
-from nngrade.notebooks import is_pristine
+from nngrade.notebooks import _lines, cells_hash, content_hash, dumps, is_pristine
 from nngrade.registry import LABS, available_labs, lab_name
 
 COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
@@ -52,6 +53,47 @@ def reference_modules(root: Path, labs: list[str]) -> set[str]:
     return seen
 
 
+def without_answers_of(nb: dict, lab: str, labs: list[str]) -> dict:
+    """`lab`'s notebook with every given definition of a function graded in another lab of the
+    release turned into a stub to fill with one's own (lab05 gives lab02's activations: in a
+    release that also holds lab02, they would be lab02's answers). While `lab` is graded the
+    grader stands in for those functions (`engine.substitutes`), so they cost no points here."""
+    from nngrade.contract import SIGNATURES
+    elsewhere = {fn: other for other in labs if other != lab for fn in SIGNATURES.get(other, {})}
+    elsewhere = {fn: other for fn, other in elsewhere.items() if fn not in SIGNATURES.get(lab, {})}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        stubbed = _stub_definitions(text, elsewhere)
+        if stubbed != text:
+            cell["source"] = _lines(stubbed)
+    nb["metadata"].pop("nngrade", None)
+    stamp = {"generated_from": f"labs/{lab}.ipynb", "sha256": content_hash(nb), "cells_sha256": cells_hash(nb)}
+    nb["metadata"]["nngrade"] = stamp
+    return nb
+
+
+def _stub_definitions(text: str, elsewhere: dict) -> str:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.split("\n")
+    for node in reversed(tree.body):        # from the bottom: earlier line numbers stay right
+        if not (isinstance(node, ast.FunctionDef) and node.name in elsewhere):
+            continue
+        first = node.body[0]
+        keep = node.body[1] if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+            and isinstance(first.value.value, str) and len(node.body) > 1 else first   # after a docstring
+        indent = " " * keep.col_offset
+        body = [f"{indent}# your `{node.name}` from {elsewhere[node.name]} goes here: copy it from that notebook",
+                f"{indent}# (while this lab is graded, the grader uses its own `{node.name}`)",
+                f'{indent}raise NotImplementedError("{node.name}")']
+        lines[keep.lineno - 1: node.end_lineno] = body
+    return "\n".join(lines)
+
+
 def _ignore_for(root: Path, labs: list[str]):
     other = {f"{lab}.py" for lab in LABS.values() if lab not in labs}
     wanted = {f"{m}.py" for m in reference_modules(root, labs)} | {"__init__.py"}
@@ -77,7 +119,8 @@ def build(root: Path, dest: Path, labs: list[str] | None = None) -> Path:
         shutil.copytree(root / name, dest / name, ignore=ignore)
     (dest / "labs").mkdir()
     for lab in labs:
-        shutil.copy2(root / "labs" / f"{lab}.ipynb", dest / "labs" / f"{lab}.ipynb")
+        nb = json.loads((root / "labs" / f"{lab}.ipynb").read_text(encoding="utf-8"))
+        (dest / "labs" / f"{lab}.ipynb").write_text(dumps(without_answers_of(nb, lab, labs)), encoding="utf-8")
     for name in COPY:
         shutil.copy2(root / name, dest / name)
     shutil.copy2(root / "docs" / "student-README.md", dest / "README.md")

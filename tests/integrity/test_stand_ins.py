@@ -58,7 +58,8 @@ def test_a_notebook_that_only_asks_the_stand_ins_earns_nothing(lab):
     scores, _ = grade_cells(lab, forged_notebook(lab))
     earned = {fn: s for fn, (s, _, _) in scores.items() if s > 0}
     assert not earned, f"forged answers earned points: {earned}"
-    refused = [t for fn in substitutes(lab) for t in scores[fn][2] if "asked the grader for" in t]
+    # (the stand-ins include other labs' functions this lab's notebook may define: asked for too)
+    refused = [t for fn in substitutes(lab) if fn in scores for t in scores[fn][2] if "asked the grader for" in t]
     assert refused, "the stand-ins' refusals are not in the feedback"
 
 

@@ -274,3 +274,64 @@ def test_the_student_makefile_works_in_the_release_and_its_readme_names_every_ta
                 assert {t["name"].split(":")[0] for t in res["tests"]} == {"lab02_activations.relu"}
     finally:
         shutil.copy(ROOT / "labs" / "lab02_activations.ipynb", staged / "labs")
+
+
+def given_definitions(path):
+    """{name: source} of the top-level functions a notebook gives (bodies that are not stubs)."""
+    import ast
+    out = {}
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and "NotImplementedError" not in ast.unparse(node):
+                out[node.name] = ast.unparse(node)
+    return out
+
+
+def fill_own(lab, release_notebook, dest):
+    """The released notebook with only its own lab's answers filled in (from the solution)."""
+    nb = json.loads(release_notebook.read_text())
+    sol = json.loads((ROOT / "solutions" / f"{lab}.ipynb").read_text())
+    for mine, theirs in zip(nb["cells"], sol["cells"]):
+        if mine["cell_type"] == "code" and BEGIN in "".join(theirs["source"]):
+            mine["source"] = theirs["source"]
+    (dest / f"{lab}.ipynb").write_text(json.dumps(nb))
+
+
+def test_no_lab_gives_the_answers_of_another_lab_in_its_release(release, tmp_path):
+    """lab05 gives lab02's activations and lab03's losses, lab06 and lab07 give lab02's sigmoid:
+    in a release with those labs, they are stubs, and the later labs still earn full marks with
+    them left unfilled (the grader stands in for them)."""
+    from nngrade.contract import SIGNATURES
+    graded_in = {fn: lab for lab, sigs in SIGNATURES.items() for fn in sigs}
+    leaks = {lab: sorted(n for n in given_definitions(release / "labs" / f"{lab}.ipynb")
+                         if graded_in.get(n, lab) != lab) for lab in LABS}
+    assert not any(leaks.values()), leaks
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    later = ["lab05_backprop", "lab06_training", "lab07_metrics"]
+    for lab in later:
+        fill_own(lab, release / "labs" / f"{lab}.ipynb", sub)
+    out = tmp_path / "r.json"
+    env = dict(os.environ, PYTHONPATH=str(release), TF_CPP_MIN_LOG_LEVEL="2")
+    p = subprocess.run([sys.executable, "-m", "nngrade", "grade", "--submission", str(sub), "--lab", "05 06 07",
+                        "--out", str(out), "--seed", "4", "--quiet"], cwd=release, capture_output=True, text=True,
+                       env=env, timeout=900)
+    assert p.returncode == 0, p.stderr
+    res = json.loads(out.read_text())
+    assert res["score"] == res["max_score"] > 0, [t["output"][:300] for t in res["tests"] if t["score"] < t["max_score"]]
+
+
+def test_a_later_lab_released_alone_keeps_its_given_helpers(tmp_path):
+    """lab02 was released (and graded) earlier: a release of lab05 alone gives lab02's activations."""
+    dest = tmp_path / "week5"
+    p = subprocess.run([sys.executable, "-m", "nngrade", "release", "--dest", str(dest), "--labs", "05"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    given = given_definitions(dest / "labs" / "lab05_backprop.ipynb")
+    assert {"sigmoid", "relu_grad", "softmax", "binary_crossentropy_from_logits"} <= set(given)
