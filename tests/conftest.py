@@ -35,6 +35,20 @@ def solution_cells(lab: str) -> list[str]:
     return nb.cells
 
 
+def solution_namespace(lab: str) -> dict:
+    """The solution notebook's definitions, run in this process as the worker runs them: what
+    the notebook's functions need (no plots; matplotlib is not for graded code)."""
+    from nngrade.extract import extract
+    ex = extract(solution_cells(lab))
+    ns: dict = {}
+    for unit in ex.needed_by(set(ex.functions)):
+        try:
+            exec(compile(unit.source, f"<{lab} cell {unit.cell + 1}>", "exec"), ns)
+        except NameError:     # a figure (`fig, ax = plt.subplots()`): the worker skips it too
+            pass
+    return ns
+
+
 def grade_cells(lab: str, cells: list[str], functions=None, limits=None):
     """Grade a notebook made of `cells`; returns {function: (score, max_score, outputs)}."""
     nb = load.Notebook(lab, None, cells)

@@ -6,16 +6,14 @@ as g(-30 + 20 x1 + 20 x2)), from a hand trace of the rule, or from the oracles a
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from nngrade.checks import lab01_neurons as checks
-from nngrade.extract import extract
 from reference.neurons import TRUTH_INPUTS, Keras, Torch
-from conftest import grade_cells, solution_cells  # tests/conftest.py
+from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 
 LAB = "lab01_neurons"
 TABLES = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0], "nor": [1, 0, 0, 0], "not": [1, 0]}
@@ -24,12 +22,8 @@ X2 = TRUTH_INPUTS[2]
 
 @pytest.fixture(scope="module")
 def sol():
-    """The solution notebook's definitions, run in this process (plots off)."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    ns = {}
-    for unit in extract(solution_cells(LAB)).units:
-        exec(unit.source, ns)
-    return ns
+    """The solution notebook's definitions, run in this process."""
+    return solution_namespace(LAB)
 
 
 @pytest.mark.parametrize("gate", sorted(TABLES))

@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nngrade.checks.lab02_activations import CHECKS, DIFFERS, LIKELY, NAMES
-from nngrade.extract import extract
 from reference.activations import Keras, Torch
-from conftest import grade_cells, solution_cells  # tests/conftest.py
+from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -165,10 +164,8 @@ def test_differs_only_where_measured():
 
 @pytest.fixture(scope="module")
 def solution():
-    ns: dict = {}
-    for unit in extract(solution_cells(LAB)).units:
-        exec(compile(unit.source, f"<{LAB} cell {unit.cell + 1}>", "exec"), ns)
-    return ns
+    """The solution notebook's definitions, run in this process."""
+    return solution_namespace(LAB)
 
 
 @pytest.mark.parametrize("fn", ELEMENTWISE)

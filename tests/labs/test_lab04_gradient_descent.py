@@ -7,16 +7,14 @@ are computed at test time by the oracles and by the solution's own `error`.
 from __future__ import annotations
 
 import math
-import os
 import time
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nngrade.extract import extract
 from reference.gradient_descent import Keras, Torch
-from conftest import grade_cells, solution_cells  # tests/conftest.py
+from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 
 LAB = "lab04_gradient_descent"
 X = np.array([0.5, 2.5])
@@ -30,11 +28,8 @@ DYADIC = [0.25, 0.5, 1.0, 2.0]
 
 @pytest.fixture(scope="module")
 def sol():
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    ns = {}
-    for unit in extract(solution_cells(LAB)).units:
-        exec(unit.source, ns)
-    return ns
+    """The solution notebook's definitions, run in this process."""
+    return solution_namespace(LAB)
 
 
 @pytest.mark.parametrize("w, b, printed", NOTES)

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from nngrade.drivers import TEST_FUNCTIONS
-from nngrade.extract import extract
 from reference.backprop import Keras, Torch
 from reference._frameworks import optim_step, tensor, torch
-from conftest import grade_cells, solution_cells  # tests/conftest.py
+from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 
 LAB = "lab05_backprop"
 
@@ -44,10 +43,7 @@ def _named(W1, b1, W2, b2):
 @pytest.fixture(scope="module")
 def sol():
     """The solution notebook's definitions, run in this process."""
-    ns = {}
-    for unit in extract(solution_cells(LAB)).units:
-        exec(compile(unit.source, f"<solution cell {unit.cell + 1}>", "exec"), ns)
-    return ns
+    return solution_namespace(LAB)
 
 
 def _torch_sgd_step(x, t, W1, b1, W2, b2, lr):

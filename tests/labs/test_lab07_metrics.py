@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nngrade.checks.lab07_metrics import CHECKS, GAP, LAB_THRESHOLDS, scores
-from nngrade.extract import extract
 from reference.metrics import Keras, Torch, sklearn_roc_auc
-from conftest import grade_cells, solution_cells  # tests/conftest.py
+from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -34,11 +33,8 @@ AT_FNS = {"precision_at_recall": 0.75, "sensitivity_at_specificity": 0.5, "speci
 
 @pytest.fixture(scope="module")
 def solution():
-    """The solution notebook's definitions, run in this process (NumPy only)."""
-    ns: dict = {}
-    for unit in extract(solution_cells(LAB)).units:
-        exec(compile(unit.source, f"<{LAB} cell {unit.cell}>", "exec"), ns)
-    return ns
+    """The solution notebook's definitions, run in this process."""
+    return solution_namespace(LAB)
 
 
 @st.composite
