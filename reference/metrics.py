@@ -175,19 +175,20 @@ def _t(x):
     return torch().as_tensor(np.asarray(x, dtype=np.float64))
 
 
-def _div(a, b):
+def divide_no_nan(a, b):
     """a / b with 0/0 (and x/0) = 0, as Keras's divide_no_nan."""
     t = torch()
     return t.where(b == 0, t.zeros_like(a), a / t.where(b == 0, t.ones_like(b), b))
 
 
-def torch_counts(y_true, y_pred, thresholds):
-    """(tp, tn, fp, fn) at each threshold, positive where p > threshold; float64 tensors."""
+def torch_counts(y_true, y_pred, thresholds, ge=False):
+    """(tp, tn, fp, fn) at each threshold, positive where p > threshold (p >= threshold with `ge`,
+    a mistake the diagnoses model); float64 tensors."""
     t = torch()
     y = _t(y_true).reshape(-1) != 0
     p = _t(y_pred).reshape(-1)
     thr = _t(np.atleast_1d(thresholds))
-    pos = p[None, :] > thr[:, None]
+    pos = p[None, :] >= thr[:, None] if ge else p[None, :] > thr[:, None]
     tp = (pos & y).sum(1).double()
     fp = (pos & ~y).sum(1).double()
     fn = t.tensor(float(y.sum())) - tp
@@ -207,8 +208,8 @@ def constraint_thresholds(num_thresholds):
     return np.array([0.0] + inner + [1.0])
 
 
-def _torch_auc_from_counts(tp, tn, fp, fn):
-    tpr, fpr = _div(tp, tp + fn), _div(fp, fp + tn)
+def auc_from_counts(tp, tn, fp, fn):
+    tpr, fpr = divide_no_nan(tp, tp + fn), divide_no_nan(fp, fp + tn)
     return float(((fpr[:-1] - fpr[1:]) * (tpr[:-1] + tpr[1:]) / 2).sum())
 
 
@@ -261,15 +262,15 @@ class _TorchStream:
 
     def result(self):
         if self.kind == "Mean":
-            return float(_div(self.total, self.count))
+            return float(divide_no_nan(self.total, self.count))
         tp, tn, fp, fn = self.counts
         if self.kind == "BinaryAccuracy":
-            return float(_div(tp + tn, tp + tn + fp + fn)[0])
+            return float(divide_no_nan(tp + tn, tp + tn + fp + fn)[0])
         if self.kind == "Precision":
-            return float(_div(tp, tp + fp)[0])
+            return float(divide_no_nan(tp, tp + fp)[0])
         if self.kind == "Recall":
-            return float(_div(tp, tp + fn)[0])
-        return _torch_auc_from_counts(tp, tn, fp, fn)
+            return float(divide_no_nan(tp, tp + fn)[0])
+        return auc_from_counts(tp, tn, fp, fn)
 
 
 def _torch_replay(kind, ctor_args, ctor_kwargs, calls):
@@ -334,22 +335,22 @@ class Torch:
 
     @staticmethod
     def auc(y_true, y_pred, num_thresholds=200):
-        return _torch_auc_from_counts(*torch_counts(y_true, y_pred, auc_thresholds(num_thresholds)))
+        return auc_from_counts(*torch_counts(y_true, y_pred, auc_thresholds(num_thresholds)))
 
     @staticmethod
     def precision_at_recall(y_true, y_pred, recall, num_thresholds=200):
         tp, tn, fp, fn = torch_counts(y_true, y_pred, constraint_thresholds(num_thresholds))
-        return _best_under(_div(tp, tp + fn), _div(tp, tp + fp), recall)
+        return _best_under(divide_no_nan(tp, tp + fn), divide_no_nan(tp, tp + fp), recall)
 
     @staticmethod
     def sensitivity_at_specificity(y_true, y_pred, specificity, num_thresholds=200):
         tp, tn, fp, fn = torch_counts(y_true, y_pred, constraint_thresholds(num_thresholds))
-        return _best_under(_div(tn, tn + fp), _div(tp, tp + fn), specificity)
+        return _best_under(divide_no_nan(tn, tn + fp), divide_no_nan(tp, tp + fn), specificity)
 
     @staticmethod
     def specificity_at_sensitivity(y_true, y_pred, sensitivity, num_thresholds=200):
         tp, tn, fp, fn = torch_counts(y_true, y_pred, constraint_thresholds(num_thresholds))
-        return _best_under(_div(tp, tp + fn), _div(tn, tn + fp), sensitivity)
+        return _best_under(divide_no_nan(tp, tp + fn), divide_no_nan(tn, tn + fp), sensitivity)
 
     @staticmethod
     def root_mean_squared_error(y_true, y_pred):

@@ -21,7 +21,9 @@ from nngrade.compare import compare, describe_type
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
 from nngrade.feedback import fmt
 from nngrade.registry import Case, Check, Likely
-from reference.metrics import Keras, Torch, sklearn_roc_auc
+from reference._frameworks import torch
+from reference.metrics import (Keras, Torch, auc_thresholds, auc_from_counts, constraint_thresholds,
+                               divide_no_nan, sklearn_roc_auc, torch_counts)
 
 LAB_THRESHOLDS = 199   # the inner thresholds j / 199 of num_thresholds=200
 GAP = 1e-4
@@ -82,43 +84,36 @@ def multiclass(rng, n, k, ties=False):
 
 
 # ---------------------------------------------------------------------------------------
-# NumPy models of known mistakes (for `likely`)
+# Models of known mistakes (for `likely`), in torch ops: the package ships no NumPy version of
+# a graded function, right or nearly right, that graded code could copy
 
-def _np_counts(y_true, y_pred, thresholds, ge=False):
-    y = np.asarray(y_true).ravel() != 0
-    p = np.asarray(y_pred, dtype=np.float64).ravel()[None, :]
-    t = np.atleast_1d(np.asarray(thresholds, dtype=np.float64))[:, None]
-    pos = p >= t if ge else p > t
-    tp = (pos & y).sum(1).astype(float)
-    fp = (pos & ~y).sum(1).astype(float)
-    return tp, (~y).sum() - fp, fp, y.sum() - tp
+def _t(x):
+    return torch().as_tensor(np.asarray(x, dtype=np.float64))
 
 
-def _div(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.where(b == 0, 0.0, a / np.where(b == 0, 1.0, b))
+def _mean(x) -> float:
+    return float(x.double().mean())
 
 
-def _auc_thr(n, eps=1e-7):
-    return np.array([-eps] + [(i + 1) / (n - 1) for i in range(n - 2)] + [1 + eps])
+def _counts(y_true, y_pred, thresholds, ge=False):
+    """(tp, tn, fp, fn) per threshold, as NumPy arrays; positive where p > t (p >= t with `ge`)."""
+    return tuple(c.numpy() for c in torch_counts(y_true, y_pred, thresholds, ge=ge))
 
 
-def _con_thr(n):
-    return np.array([0.0] + [(i + 1) / (n - 1) for i in range(n - 2)] + [1.0])
+def _auc(y, p, num_thresholds=200, thr=None, ge=False):
+    return auc_from_counts(*torch_counts(y, p, auc_thresholds(num_thresholds) if thr is None else thr, ge=ge))
 
 
-def _np_auc(y, p, num_thresholds=200, thr=None, ge=False):
-    tp, tn, fp, fn = _np_counts(y, p, _auc_thr(num_thresholds) if thr is None else thr, ge)
-    tpr, fpr = _div(tp, tp + fn), _div(fp, fp + tn)
-    return float(np.sum((fpr[:-1] - fpr[1:]) * (tpr[:-1] + tpr[1:]) / 2))
-
-
-def _np_at(kind, y, p, value, num_thresholds=200, strict=False):
-    tp, tn, fp, fn = _np_counts(y, p, _con_thr(num_thresholds))
-    rec, prec, spec = _div(tp, tp + fn), _div(tp, tp + fp), _div(tn, tn + fp)
+def _at(kind, y, p, value, num_thresholds=200, strict=False, thr=None):
+    tp, tn, fp, fn = torch_counts(y, p, constraint_thresholds(num_thresholds) if thr is None else thr)
+    rec, prec, spec = divide_no_nan(tp, tp + fn), divide_no_nan(tp, tp + fp), divide_no_nan(tn, tn + fp)
     constrained, dependent = {"par": (rec, prec), "sas": (spec, rec), "sps": (rec, spec)}[kind]
     ok = constrained > value if strict else constrained >= value
-    return float(max(np.max(np.where(ok, dependent, 0.0)), 0.0))
+    return float(torch().where(ok, dependent, torch().zeros_like(dependent)).max().clamp(min=0))
+
+
+def _ratio_of(a, b) -> float:
+    return a / b if b else 0.0
 
 
 def _batch_value(kind, kw, args):
@@ -127,10 +122,10 @@ def _batch_value(kind, kw, args):
         return float(v.mean()) if v.ndim else float(v)
     y, p = args
     if kind == "AUC":
-        return _np_auc(y, p, kw.get("num_thresholds", 200))
-    tp, tn, fp, fn = (float(c[0]) for c in _np_counts(y, p, kw.get("thresholds", kw.get("threshold", 0.5))))
-    return float({"BinaryAccuracy": _div(tp + tn, tp + tn + fp + fn), "Precision": _div(tp, tp + fp),
-                  "Recall": _div(tp, tp + fn)}[kind])
+        return _auc(y, p, kw.get("num_thresholds", 200))
+    tp, tn, fp, fn = (float(c[0]) for c in _counts(y, p, kw.get("thresholds", kw.get("threshold", 0.5))))
+    return {"BinaryAccuracy": _ratio_of(tp + tn, tp + tn + fp + fn), "Precision": _ratio_of(tp, tp + fp),
+            "Recall": _ratio_of(tp, tp + fn)}[kind]
 
 
 def _batch_means(kind):
@@ -265,8 +260,8 @@ def _topk_tie_rows():
 
 
 def _topk_strict(y_true, y_pred, k=5):
-    order = np.argsort(-np.asarray(y_pred), axis=-1, kind="stable")[..., :k]
-    return float(np.mean(np.any(order == np.argmax(y_true, -1)[..., None], axis=-1)))
+    order = torch().argsort(-_t(y_pred), dim=-1, stable=True)[..., :k]
+    return _mean((order == _t(y_true).argmax(-1)[..., None]).any(-1))
 
 
 def _binary_edge(rng):
@@ -278,9 +273,9 @@ def _binary_edge(rng):
 
 def _confusion_likely():
     def sk_order(y, p, threshold=0.5):
-        tp, tn, fp, fn = (int(c[0]) for c in _np_counts(y, p, threshold))
+        tp, tn, fp, fn = (int(c[0]) for c in _counts(y, p, threshold))
         return tn, fp, fn, tp
-    return (Likely(GE, lambda y, p, threshold=0.5: tuple(int(c[0]) for c in _np_counts(y, p, threshold, True))),
+    return (Likely(GE, lambda y, p, threshold=0.5: tuple(int(c[0]) for c in _counts(y, p, threshold, True))),
             Likely("the order is (tp, tn, fp, fn); scikit-learn's confusion_matrix(...).ravel() gives "
                    "(tn, fp, fn, tp)", sk_order))
 
@@ -312,8 +307,8 @@ def _pr_likely(name):
 
 
 def _ratio(name, y, p, threshold, ge=False):
-    tp, tn, fp, fn = (float(c[0]) for c in _np_counts(y, p, threshold, ge))
-    return float(_div(tp, tp + fp) if name == "precision" else _div(tp, tp + fn))
+    tp, tn, fp, fn = (float(c[0]) for c in _counts(y, p, threshold, ge))
+    return _ratio_of(tp, tp + fp) if name == "precision" else _ratio_of(tp, tp + fn)
 
 
 def _auc_cases(rng, n_thr=200, sizes=(8, 30, 60), crowd=False):
@@ -392,24 +387,18 @@ def _at_edge(fn):
 
 def _at_likely(fn):
     kind, cname, _ = AT[fn]
-    strict = lambda y, p, v, num_thresholds=200, kind=kind: _np_at(kind, y, p, v, num_thresholds, strict=True)
+    strict = lambda y, p, v, num_thresholds=200, kind=kind: _at(kind, y, p, v, num_thresholds, strict=True)
     swapped = {"par": None, "sas": "sps", "sps": "sas"}[kind]
     rows = [Likely(f"the constraint is {cname} >= value (inclusive); you used >", strict)]
     if swapped:
         rows.append(Likely("you swapped the roles: the constraint is on " + cname + ", the maximum is taken "
                            "of the other rate",
-                           lambda y, p, v, num_thresholds=200, s=swapped: _np_at(s, y, p, v, num_thresholds)))
+                           lambda y, p, v, num_thresholds=200, s=swapped: _at(s, y, p, v, num_thresholds)))
     rows.append(Likely("your thresholds include -1e-7 and 1 + 1e-7 (AUC's): these metrics use exactly "
                        "[0, 1/(n-1), ..., 1]",
-                       lambda y, p, v, num_thresholds=200, kind=kind: _np_at_auc_thr(kind, y, p, v, num_thresholds)))
+                       lambda y, p, v, num_thresholds=200, kind=kind:
+                       _at(kind, y, p, v, num_thresholds, thr=auc_thresholds(num_thresholds))))
     return tuple(rows)
-
-
-def _np_at_auc_thr(kind, y, p, value, n):
-    tp, tn, fp, fn = _np_counts(y, p, _auc_thr(n))
-    rec, prec, spec = _div(tp, tp + fn), _div(tp, tp + fp), _div(tn, tn + fp)
-    constrained, dependent = {"par": (rec, prec), "sas": (spec, rec), "sps": (rec, spec)}[kind]
-    return float(max(np.max(np.where(constrained >= value, dependent, 0.0)), 0.0))
 
 
 def _reg_cases(rng, positive=False):
@@ -445,19 +434,16 @@ def _msle_edge(rng):
 
 
 def _rmse_cols(y, p):
-    y, p = np.asarray(y, float), np.asarray(p, float)
-    if y.ndim == 1:
-        return float(np.sqrt(np.mean((y - p) ** 2)))
-    return float(np.mean(np.sqrt(np.mean((y - p) ** 2, axis=0))))
+    d = _t(y) - _t(p)
+    return float((d ** 2).mean().sqrt()) if d.ndim == 1 else _mean((d ** 2).mean(0).sqrt())
 
 
 def _msle_noclip(y, p):
-    with np.errstate(all="ignore"):
-        return float(np.mean((np.log1p(np.asarray(p, float)) - np.log1p(np.asarray(y, float))) ** 2))
+    return _mean((torch().log1p(_t(p)) - torch().log1p(_t(y))) ** 2)
 
 
 def _mape_plain(y, p):
-    return float(np.mean(np.abs((np.asarray(y, float) - p) / np.maximum(np.abs(y), 1e-7))))
+    return _mean(((_t(y) - _t(p)) / _t(y).abs().clamp(min=1e-7)).abs())
 
 
 def _stateless() -> list[Check]:
@@ -467,17 +453,17 @@ def _stateless() -> list[Check]:
     # accuracy
     lk = dict(likely=(Likely("accuracy is exact equality of labels: Keras's Accuracy does not threshold "
                              "probabilities (that is binary_accuracy)",
-                             lambda y, p: float(np.mean(np.asarray(y) == (np.asarray(p) > 0.5)))),
+                             lambda y, p: _mean(_t(y) == (_t(p) > 0.5).double())),
                       Likely("accuracy is exact equality: rounding y_pred first is binary_accuracy's job",
-                             lambda y, p: float(np.mean(np.asarray(y) == np.round(p))))))
+                             lambda y, p: _mean(_t(y) == torch().round(_t(p))))))
     c += [Check("accuracy", "types (a float)", 1, lambda rng: _acc_cases(rng)[:2], structure_only=True,
                 **common("accuracy")),
           Check("accuracy", "typical values (1-D and 2-D labels)", 2, _acc_cases, **common("accuracy", **lk)),
           Check("accuracy", "exact equality, one sample", 1, _acc_edge, **common("accuracy", **lk))]
     # binary_accuracy
-    ba = dict(likely=(Likely(GE, lambda y, p, threshold=0.5: float(np.mean(np.asarray(y) == (np.asarray(p) >= threshold)))),
+    ba = dict(likely=(Likely(GE, lambda y, p, threshold=0.5: _mean(_t(y) == (_t(p) >= threshold).double())),
                       Likely("the threshold argument is ignored: predict positive where p > threshold",
-                             lambda y, p, threshold=0.5: float(np.mean(np.asarray(y) == (np.asarray(p) > 0.5))))))
+                             lambda y, p, threshold=0.5: _mean(_t(y) == (_t(p) > 0.5).double()))))
     c += [Check("binary_accuracy", "types (a float)", 1, lambda rng: binary_cases(rng, (5, 9)), structure_only=True,
                 **common("binary_accuracy")),
           Check("binary_accuracy", "typical values", 2, binary_cases, **common("binary_accuracy", **ba)),
@@ -487,11 +473,11 @@ def _stateless() -> list[Check]:
                 lambda rng: binary_cases(rng, (8,), 0.25) + binary_cases(rng, (20,), 0.75)
                 + at_threshold(rng, 0.25, {"threshold": 0.25})[:1], **common("binary_accuracy", **ba))]
     # categorical / sparse categorical
-    last = lambda p: np.asarray(p).shape[-1] - 1 - np.argmax(np.asarray(p)[..., ::-1], axis=-1)
+    last = lambda p: _t(p).shape[-1] - 1 - torch().flip(_t(p), [-1]).argmax(-1)
     for fn, sparse in (("categorical_accuracy", False), ("sparse_categorical_accuracy", True)):
-        truth = (lambda y: np.asarray(y)) if sparse else (lambda y: np.argmax(y, -1))
+        truth = (lambda y: _t(y)) if sparse else (lambda y: _t(y).argmax(-1))
         lk = dict(likely=(Likely("on tied scores the prediction is the FIRST maximum (np.argmax)",
-                                 lambda y, p, truth=truth: float(np.mean(truth(y) == last(p)))),))
+                                 lambda y, p, truth=truth: _mean(truth(y) == last(p))),))
         c += [Check(fn, "types (a float)", 1, lambda rng, s=sparse: _cat_cases(rng, s)[:2], structure_only=True,
                     **common(fn)),
               Check(fn, "typical values", 2, lambda rng, s=sparse: _cat_cases(rng, s), **common(fn, **lk)),
@@ -500,18 +486,18 @@ def _stateless() -> list[Check]:
                     **common(fn, **lk))]
     # top-k
     def _target_and_sorted(y, p):
-        p = np.asarray(p, dtype=np.float64)
-        target = np.take_along_axis(p, np.argmax(y, -1)[..., None], -1)[..., 0]
-        return target, -np.sort(-p, axis=-1)
+        p = _t(p)
+        target = torch().take_along_dim(p, _t(y).argmax(-1)[..., None], -1)[..., 0]
+        return target, torch().sort(p, dim=-1, descending=True).values
     tk = dict(likely=(Likely("ties count as hits in Keras: a hit where the true class's score is >= the k-th "
                              "largest score (a stable argsort ranks tied classes apart)", _topk_strict),
                       Likely("a hit is score >= the k-th largest score (ties count), not >",
-                             lambda y, p, k=5: float(np.mean(_target_and_sorted(y, p)[0]
-                                                             > _target_and_sorted(y, p)[1][..., k - 1]))),
+                             lambda y, p, k=5: _mean(_target_and_sorted(y, p)[0]
+                                                     > _target_and_sorted(y, p)[1][..., k - 1])),
                       Likely("off by one: the k-th largest score is at index k - 1 of the scores sorted "
                              "in decreasing order",
-                             lambda y, p, k=5: float(np.mean(_target_and_sorted(y, p)[0]
-                                                             >= _target_and_sorted(y, p)[1][..., k])))))
+                             lambda y, p, k=5: _mean(_target_and_sorted(y, p)[0]
+                                                     >= _target_and_sorted(y, p)[1][..., k]))))
     c += [Check("top_k_categorical_accuracy", "types (a float)", 1, lambda rng: _topk_cases(rng)[:1],
                 structure_only=True, **common("top_k_categorical_accuracy")),
           Check("top_k_categorical_accuracy", "typical values (k=5, 10 classes)", 2, _topk_cases,
@@ -550,8 +536,9 @@ def _stateless() -> list[Check]:
                              "[-1e-7, 1/(n-1), ..., 1 + 1e-7]", _exact_auc),
                       Likely("your thresholds are [0, ..., 1]: Keras's first and last are -1e-7 and 1 + 1e-7, "
                              "so scores of exactly 0 and 1 count",
-                             lambda y, p, num_thresholds=200: _np_auc(y, p, num_thresholds, _con_thr(num_thresholds))),
-                      Likely(GE, lambda y, p, num_thresholds=200: _np_auc(y, p, num_thresholds, ge=True))))
+                             lambda y, p, num_thresholds=200: _auc(y, p, num_thresholds,
+                                                                   constraint_thresholds(num_thresholds))),
+                      Likely(GE, lambda y, p, num_thresholds=200: _auc(y, p, num_thresholds, ge=True))))
     exact = ("the second opinion here is scikit-learn's roc_auc_score, the exact area (every distinct score "
              "a threshold); Keras's AUC uses num_thresholds fixed thresholds and differs by ~1e-3")
     c += [Check("auc", "types (a float)", 1, lambda rng: _auc_cases(rng, sizes=(6,)), structure_only=True,
@@ -576,7 +563,7 @@ def _stateless() -> list[Check]:
                     **common(fn, **lk))]
     # regression metrics
     rl = dict(likely=(Likely("this is the mean squared error: take the square root", 
-                             lambda y, p: float(np.mean((np.asarray(y) - p) ** 2))),
+                             lambda y, p: _mean((_t(y) - _t(p)) ** 2)),
                       Likely("a mean of per-column RMSEs (scikit-learn's multioutput default): Keras takes the "
                              "root of the mean over all elements", _rmse_cols)))
     c += [Check("root_mean_squared_error", "types (a float)", 1, lambda rng: _reg_cases(rng)[:2],
@@ -587,7 +574,7 @@ def _stateless() -> list[Check]:
                 **common("root_mean_squared_error", **rl))]
     ml = dict(likely=(Likely("a fraction, not a percentage: Keras multiplies by 100", _mape_plain),
                       Likely("the denominator is max(|y_true|, 1e-7): the absolute value of the target",
-                             lambda y, p: 100 * float(np.mean(np.abs(np.asarray(y) - p) / np.maximum(y, 1e-7))))))
+                             lambda y, p: 100 * _mean((_t(y) - _t(p)).abs() / _t(y).clamp(min=1e-7)))))
     c += [Check("mean_absolute_percentage_error", "types (a float)", 1, lambda rng: _reg_cases(rng)[:2],
                 structure_only=True, **common("mean_absolute_percentage_error")),
           Check("mean_absolute_percentage_error", "typical values (1-D and 2-D)", 2, _reg_cases,
@@ -596,7 +583,7 @@ def _stateless() -> list[Check]:
                 stable=True, **common("mean_absolute_percentage_error", **ml))]
     sl = dict(likely=(Likely("clip both arguments at 1e-7 before log(1 + x), as Keras", _msle_noclip),
                       Likely("log(1 + x), not log(x)",
-                             lambda y, p: float(np.mean((np.log(np.maximum(p, 1e-7)) - np.log(np.maximum(y, 1e-7))) ** 2)))))
+                             lambda y, p: _mean((_t(p).clamp(min=1e-7).log() - _t(y).clamp(min=1e-7).log()) ** 2))))
     c += [Check("mean_squared_logarithmic_error", "types (a float)", 1, lambda rng: _reg_cases(rng, True)[:2],
                 structure_only=True, **common("mean_squared_logarithmic_error")),
           Check("mean_squared_logarithmic_error", "typical values (1-D and 2-D)", 2,

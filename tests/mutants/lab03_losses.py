@@ -1,7 +1,7 @@
 """Mutants and valid alternatives of lab03_losses (see nngrade/mutants.py).
 
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
-call the solution's other functions and helpers (`_sigmoid`, `_softmax`,
+call the solution's other functions and helpers (`sigmoid`, `softmax`,
 `categorical_crossentropy`, ...). `expect` is a phrase that the feedback must contain: a
 `likely` row of nngrade/checks/lab03_losses.py, a generic diagnosis of nngrade/diagnose.py,
 or the engine's own message (type, stability, in place).
@@ -227,7 +227,7 @@ def binary_crossentropy_from_logits(y_true, logits):
 """, expect=UNSTABLE),
     Mutant("binary_crossentropy_from_logits", "clipped sigmoid", """
 def binary_crossentropy_from_logits(y_true, logits):
-    return binary_crossentropy(y_true, _sigmoid(np.asarray(logits, dtype=np.float64)))
+    return binary_crossentropy(y_true, sigmoid(np.asarray(logits, dtype=np.float64)))
 """, expect="you clipped sigmoid(z)"),
     Mutant("binary_crossentropy_from_logits", "log1p(exp(-z)) without |z|", """
 def binary_crossentropy_from_logits(y_true, logits):
@@ -243,16 +243,16 @@ def binary_crossentropy_from_logits(y_true, logits):
     # ---- binary_crossentropy_from_logits_grad ---------------------------------------------
     Mutant("binary_crossentropy_from_logits_grad", "an extra sigmoid' factor", """
 def binary_crossentropy_from_logits_grad(y_true, logits):
-    s = _sigmoid(np.asarray(logits, dtype=np.float64))
+    s = sigmoid(np.asarray(logits, dtype=np.float64))
     return (s - y_true) * s * (1 - s) / s.size
 """, expect="the sigmoid's derivative cancels"),
     Mutant("binary_crossentropy_from_logits_grad", "no division", """
 def binary_crossentropy_from_logits_grad(y_true, logits):
-    return _sigmoid(np.asarray(logits, dtype=np.float64)) - y_true
+    return sigmoid(np.asarray(logits, dtype=np.float64)) - y_true
 """, expect=TOO_LARGE),
     Mutant("binary_crossentropy_from_logits_grad", "y - sigmoid(z)", """
 def binary_crossentropy_from_logits_grad(y_true, logits):
-    s = _sigmoid(np.asarray(logits, dtype=np.float64))
+    s = sigmoid(np.asarray(logits, dtype=np.float64))
     return (y_true - s) / s.size
 """, expect=SIGN),
     Mutant("binary_crossentropy_from_logits_grad", "naive sigmoid", """
@@ -371,7 +371,7 @@ def softmax_crossentropy_from_logits(y_true, logits):
 """, expect=UNSTABLE),
     Mutant("softmax_crossentropy_from_logits", "through clipped probabilities", """
 def softmax_crossentropy_from_logits(y_true, logits):
-    return categorical_crossentropy(y_true, _softmax(np.asarray(logits, dtype=np.float64)))
+    return categorical_crossentropy(y_true, softmax(np.asarray(logits, dtype=np.float64)))
 """, expect="you clipped softmax(z)"),
     Mutant("softmax_crossentropy_from_logits", "mean over all elements", """
 def softmax_crossentropy_from_logits(y_true, logits):
@@ -389,22 +389,22 @@ def softmax_crossentropy_from_logits(y_true, logits):
     # ---- softmax_crossentropy_from_logits_grad --------------------------------------------
     Mutant("softmax_crossentropy_from_logits_grad", "no division by N", """
 def softmax_crossentropy_from_logits_grad(y_true, logits):
-    return _softmax(np.asarray(logits, dtype=np.float64)) - y_true
+    return softmax(np.asarray(logits, dtype=np.float64)) - y_true
 """, expect=BATCH),
     Mutant("softmax_crossentropy_from_logits_grad", "divides by all elements", """
 def softmax_crossentropy_from_logits_grad(y_true, logits):
     z = np.asarray(logits, dtype=np.float64)
-    return (_softmax(z) - y_true) / z.size
+    return (softmax(z) - y_true) / z.size
 """, expect=TOO_SMALL),
     Mutant("softmax_crossentropy_from_logits_grad", "y - softmax", """
 def softmax_crossentropy_from_logits_grad(y_true, logits):
     z = np.asarray(logits, dtype=np.float64)
-    return (y_true - _softmax(z)) / z.shape[0]
+    return (y_true - softmax(z)) / z.shape[0]
 """, expect=SIGN),
     Mutant("softmax_crossentropy_from_logits_grad", "the diagonal of the Jacobian only", """
 def softmax_crossentropy_from_logits_grad(y_true, logits):
     z = np.asarray(logits, dtype=np.float64)
-    return -y_true * (1 - _softmax(z)) / z.shape[0]
+    return -y_true * (1 - softmax(z)) / z.shape[0]
 """, expect="diagonal s (1 - s)"),
     Mutant("softmax_crossentropy_from_logits_grad", "softmax without max subtraction", """
 def softmax_crossentropy_from_logits_grad(y_true, logits):
