@@ -61,6 +61,18 @@ def grade_cells(lab: str, cells: list[str], functions=None, limits=None):
     return out, res
 
 
+def write_hidden(folder: Path, lab: str, function: str, points: float, inputs: str, keras=False) -> Path:
+    """A hidden-check folder holding one check of lab02 `function`, as an instructor writes one:
+    `inputs` is the source of its one input (`np.array([4.25, -7.5])`, `rng.normal(size=(7, 13))`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    oracles = f"torch=Torch.{function}" + (f", keras=Keras.{function}" if keras else "")
+    (folder / f"{lab}.py").write_text(
+        "import numpy as np\nfrom nngrade.registry import Case, Check\n"
+        f"from reference.activations import {'Keras, ' if keras else ''}Torch\n"
+        f"CHECKS = [Check({function!r}, 'a secret input', {points}, lambda rng: [Case(({inputs},))], {oracles})]\n")
+    return folder
+
+
 def write_notebook(path: Path, cells: list[str]) -> Path:
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
                      "source": c} for c in cells],

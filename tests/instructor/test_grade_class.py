@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, solution_cells, write_notebook
+from conftest import ROOT, solution_cells, write_hidden, write_notebook
 from nngrade.registry import load_checks
 
 LAB = "lab02_activations"
@@ -125,12 +125,8 @@ def validate_gradescope(results):
 
 
 def test_gradescope_bundle_in_a_simulated_autograder_layout(tmp_path):
-    hidden = tmp_path / "hidden_checks"
-    hidden.mkdir()
-    (hidden / f"{LAB}.py").write_text(
-        "import numpy as np\nfrom nngrade.registry import Case, Check\nfrom reference.activations import Keras, Torch\n"
-        "CHECKS = [Check('sigmoid', 'a secret input', 2, lambda rng: [Case((np.array([4.25, -7.5]),))],"
-        " torch=Torch.sigmoid, keras=Keras.sigmoid)]\n")   # Keras: answered by the oracle process, which loads it too
+    # Keras too: answered by the oracle process, which loads the hidden checks as well
+    hidden = write_hidden(tmp_path / "hidden_checks", LAB, "sigmoid", 2, "np.array([4.25, -7.5])", keras=True)
     zpath = tmp_path / "autograder.zip"
     run("gradescope", "--lab", "02", "--out", str(zpath), "--seed", "7", "--hidden", str(hidden))
     ag = tmp_path / "autograder"
@@ -160,12 +156,7 @@ def test_gradescope_bundle_in_a_simulated_autograder_layout(tmp_path):
 
 
 def test_hidden_check_failure_shows_name_and_points_but_not_inputs(tmp_path):
-    hidden = tmp_path / "h"
-    hidden.mkdir()
-    (hidden / f"{LAB}.py").write_text(
-        "import numpy as np\nfrom nngrade.registry import Case, Check\nfrom reference.activations import Torch\n"
-        "CHECKS = [Check('tanh', 'a secret input', 3, lambda rng: [Case((np.array([0.123456789]),))],"
-        " torch=Torch.tanh)]\n")
+    hidden = write_hidden(tmp_path / "h", LAB, "tanh", 3, "np.array([0.123456789])")
     sub = tmp_path / "sub"
     sub.mkdir()
     write_notebook(sub / f"{LAB}.ipynb", broken(["tanh"], "return np.asarray(z, dtype=float) * 0.0"))

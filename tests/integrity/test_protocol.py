@@ -144,12 +144,8 @@ def relu(z):
 
 
 def test_hidden_checks_run_in_a_fresh_worker_after_every_visible_result(tmp_path):
-    hidden = tmp_path / "hidden"
-    hidden.mkdir()
-    (hidden / f"{LAB}.py").write_text(
-        "import numpy as np\nfrom nngrade.registry import Case, Check\nfrom reference.activations import Torch\n"
-        "CHECKS = [Check('relu', 'a secret input', 2, lambda rng: [Case((rng.normal(size=(7, 13)),))],"
-        " torch=Torch.relu)]\n")
+    from conftest import write_hidden
+    hidden = write_hidden(tmp_path / "hidden", LAB, "relu", 2, "rng.normal(size=(7, 13))")
     from conftest import SEED
     from nngrade import load
     from nngrade.engine import Plan, Student, grade_lab
