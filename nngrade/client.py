@@ -109,7 +109,6 @@ class WorkerClient:
             self.uid = limits["uid"] = sandbox.allocate_uid()   # one uid per live worker
             os.chown(self.scratch, self.uid, self.uid)           # 0700: its owner only
         limits = json.dumps(limits)
-        self.cgroup = sandbox.new_cgroup()       # joined once the worker says hello
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         zygote = Zygote.get() if self.limits.zygote else None
@@ -147,7 +146,11 @@ class WorkerClient:
         self.notes = hello["value"]["notes"]
         self.isolation = hello["value"].get("isolation")
         # no graded code has run yet: from here on, whatever the worker starts is in its cgroup
+        self.cgroup = sandbox.new_cgroup()
         in_cgroup = self.cgroup is not None and sandbox.join_cgroup(self.cgroup, self.pid)
+        if self.cgroup is not None and not in_cgroup:
+            sandbox.kill_cgroup(self.cgroup)      # empty: only removes it
+            self.cgroup = None
         if isinstance(self.isolation, dict):
             self.isolation["process_tree"] = sandbox.process_tree(in_cgroup)
         if self.proc is not None and hasattr(os, "fork"):

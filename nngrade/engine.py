@@ -25,7 +25,7 @@ from nngrade.compare import compare
 from nngrade.config import Limits
 from nngrade.diagnose import diagnose
 from nngrade.extract import ALLOWED_TEXT, Extracted, extract
-from nngrade.registry import Check, load_checks
+from nngrade.registry import Check, available_labs, load_checks
 
 
 # Oracles are not thread-safe (Keras metric objects, cached models): every oracle call, from
@@ -357,7 +357,6 @@ def substitutes(lab: str) -> dict:
     code, or a student's copy of an earlier lab's function: a mistake there costs points in its
     own lab only)."""
     import importlib
-    from nngrade.registry import available_labs
     try:
         module = importlib.import_module(f"nngrade.checks.{lab}")
     except ModuleNotFoundError:

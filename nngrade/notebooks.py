@@ -50,7 +50,7 @@ def stub_source(source: str) -> str:
     return "\n".join(out)
 
 
-def _lines(text: str) -> list[str]:
+def lines_of(text: str) -> list[str]:
     parts = text.split("\n")
     return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
@@ -80,7 +80,7 @@ def dumps(nb: dict) -> str:
 def clean(nb: dict) -> dict:
     """No outputs, no execution counts, the project's kernel."""
     for cell in nb["cells"]:
-        cell["source"] = _lines(_text(cell))
+        cell["source"] = lines_of(_text(cell))
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     nb.setdefault("metadata", {})["kernelspec"] = dict(KERNEL)
@@ -91,7 +91,12 @@ def student_notebook(solution: dict, source_name: str) -> dict:
     nb = clean(json.loads(json.dumps(solution)))
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            cell["source"] = _lines(stub_source(_text(cell)))
+            cell["source"] = lines_of(stub_source(_text(cell)))
+    return stamped(nb, source_name)
+
+
+def stamped(nb: dict, source_name: str) -> dict:
+    """`nb` with the stamp that says which version it is and whether a student has edited it."""
     nb["metadata"].pop("nngrade", None)
     nb["metadata"]["nngrade"] = {"generated_from": source_name, "sha256": content_hash(nb),
                                  "cells_sha256": cells_hash(nb)}
@@ -146,7 +151,7 @@ def new_notebook(cells) -> dict:
     for i, (kind, text) in enumerate(cells):
         cell = {"cell_type": "markdown" if kind == "md" else "code", "id": f"cell-{i:03d}",
                 "metadata": {"tags": ["not-graded"]} if kind == "compare" else {},
-                "source": _lines(text.strip("\n"))}
+                "source": lines_of(text.strip("\n"))}
         if kind != "md":
             cell.update(outputs=[], execution_count=None)
         nb["cells"].append(cell)

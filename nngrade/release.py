@@ -13,7 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
-from nngrade.notebooks import _lines, cells_hash, content_hash, dumps, is_pristine
+from nngrade.notebooks import dumps, is_pristine, lines_of, stamped
 from nngrade.registry import LABS, available_labs, lab_name
 
 COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
@@ -67,11 +67,8 @@ def without_answers_of(nb: dict, lab: str, labs: list[str]) -> dict:
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         stubbed = _stub_definitions(text, elsewhere)
         if stubbed != text:
-            cell["source"] = _lines(stubbed)
-    nb["metadata"].pop("nngrade", None)
-    stamp = {"generated_from": f"labs/{lab}.ipynb", "sha256": content_hash(nb), "cells_sha256": cells_hash(nb)}
-    nb["metadata"]["nngrade"] = stamp
-    return nb
+            cell["source"] = lines_of(stubbed)
+    return stamped(nb, f"labs/{lab}.ipynb")
 
 
 def _stub_definitions(text: str, elsewhere: dict) -> str:
