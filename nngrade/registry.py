@@ -11,15 +11,20 @@ points.
 """
 from __future__ import annotations
 
+import ast
+import hashlib
 import importlib
 import pkgutil
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LABS = {
     "01": "lab01_neurons", "02": "lab02_activations", "03": "lab03_losses",
@@ -118,3 +123,37 @@ def available_labs() -> list[str]:
     import nngrade.checks as pkg
     have = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
     return [lab for lab in LABS.values() if lab in have]
+
+
+def reference_modules(root: Path, labs: list[str]) -> set[str]:
+    """The `reference/` modules the labs' checks import (and what those import), read off the source."""
+    todo = [root / "nngrade" / "checks" / f"{lab}.py" for lab in labs]
+    seen: set[str] = set()
+    while todo:
+        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "reference" and len(parts) > 1 and parts[1] not in seen:
+                    seen.add(parts[1])
+                    todo.append(root / "reference" / f"{parts[1]}.py")
+    return seen
+
+
+def lab_fingerprint(lab: str, hidden_dir=None, root: Path = ROOT) -> str:
+    """A hash of everything that decides a lab's checks: its checks module, its worker driver,
+    the oracles they import (`reference/`), the input generators (`nngrade/cases.py`) and its
+    hidden checks. Equal fingerprints, equal seed and equal framework versions give equal inputs
+    and equal answers; a changed check changes its lab's fingerprint and no other lab's."""
+    files = [root / "nngrade" / "checks" / f"{lab}.py", root / "nngrade" / "drivers" / f"{lab}.py",
+             root / "nngrade" / "cases.py", root / "nngrade" / "registry.py"]
+    files += [root / "reference" / f"{m}.py" for m in sorted(reference_modules(root, [lab]) | {"_frameworks"})]
+    if hidden_dir:
+        files.append(Path(hidden_dir) / f"{lab}.py")
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from nngrade.notebooks import dumps, is_pristine, lines_of, stamped
-from nngrade.registry import LABS, available_labs, lab_name
+from nngrade.registry import LABS, available_labs, lab_name, reference_modules
 
 COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
 SKIP = {"mutants.py", "bench.py", "__pycache__"}
@@ -34,23 +34,6 @@ def lab_list(text: str | None) -> list[str]:
     if missing:
         raise ValueError(f"no checks for {', '.join(missing)}: it cannot be released yet")
     return sorted(chosen)
-
-
-def reference_modules(root: Path, labs: list[str]) -> set[str]:
-    """The `reference/` modules the labs' checks import (and what those import), read off the source."""
-    todo = [root / "nngrade" / "checks" / f"{lab}.py" for lab in labs]
-    seen: set[str] = set()
-    while todo:
-        tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
-                [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            for name in names:
-                parts = name.split(".")
-                if parts[0] == "reference" and len(parts) > 1 and parts[1] not in seen:
-                    seen.add(parts[1])
-                    todo.append(root / "reference" / f"{parts[1]}.py")
-    return seen
 
 
 def without_answers_of(nb: dict, lab: str, labs: list[str]) -> dict:

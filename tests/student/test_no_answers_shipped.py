@@ -23,7 +23,8 @@ from conftest import LABS, ROOT
 from nngrade.compare import compare
 from nngrade.extract import allowed, extract
 from nngrade.registry import load_checks
-from nngrade.release import reference_modules, without_answers_of
+from nngrade.registry import reference_modules
+from nngrade.release import without_answers_of
 
 
 def uses_what_graded_code_may_not(obj, seen=None, depth=0) -> bool:
