@@ -57,7 +57,7 @@ gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file
 release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks)
 	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)')
 
-mutants:  ## grade every mutant and valid alternative in tests/mutants/
+mutants:  ## grade every mutant and valid alternative in tests/labs/<lab>/mutants.py
 	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
 
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md

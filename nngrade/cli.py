@@ -184,7 +184,7 @@ def main(argv=None) -> int:
     c.add_argument("--check", action="store_true", help="fail if the page is stale")
     c.set_defaults(run=cmd_contract)
 
-    m = sub.add_parser("mutants", help="grade every mutant and valid alternative in tests/mutants/")
+    m = sub.add_parser("mutants", help="grade every mutant and valid alternative in tests/labs/<lab>/mutants.py")
     m.add_argument("--lab", default=None, help="lab number(s) (default: all)")
     m.set_defaults(run=cmd_mutants)
 

@@ -21,8 +21,9 @@ from typing import Callable
 
 import numpy as np
 
-MODULES = ["neurons", "activations", "losses", "gradient_descent", "backprop", "training", "metrics",
-           "gradient_flow", "convolution"]
+from nngrade import labs
+
+MODULES = [labs.topic(lab) for lab in labs.discover().values()]   # reference/<topic>.py of every lab
 
 
 @dataclass

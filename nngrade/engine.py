@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nngrade import feedback, load, remote
+from nngrade import feedback, labs, load, remote
 from nngrade.client import WorkerClient
 from nngrade.compare import compare
 from nngrade.config import Limits
@@ -335,11 +335,9 @@ def _oracles(lab: str) -> dict:
     """Each plain function of a lab (called once, `driver="call"`) with the oracle that can
     stand in for it: the PyTorch one where it agrees with the deciding one on every check that
     uses it (it runs here, while Keras may live in the oracle process, busy with answers)."""
-    import importlib
-    try:
-        module = importlib.import_module(f"nngrade.checks.{lab}")
-    except ModuleNotFoundError:
+    if lab not in available_labs():
         return {}
+    module = labs.checks_module(lab)
     out = {}
     for c in module.CHECKS:
         if c.driver == "call" and c.function not in out:
@@ -356,11 +354,9 @@ def substitutes(lab: str) -> dict:
     its own, and the graded functions of the other labs that this lab's notebook defines (given
     code, or a student's copy of an earlier lab's function: a mistake there costs points in its
     own lab only)."""
-    import importlib
-    try:
-        module = importlib.import_module(f"nngrade.checks.{lab}")
-    except ModuleNotFoundError:
+    if lab not in available_labs():
         return {}
+    module = labs.checks_module(lab)
     own = {c.function for c in module.CHECKS}
     names = set(getattr(module, "SUBSTITUTE", ()))
     out = {n: o for n, o in _oracles(lab).items() if n in names}
@@ -487,8 +483,7 @@ def grade_lab(student: Student, plan: Plan, lab: str, nb: load.Notebook, functio
 def speed_notes(student: Student, plan: Plan, lab: str, results: list, extracted: Extracted):
     """Time each fully correct function on the lab's large input (its `SPEED` rows) against the
     deciding oracle; a function far slower gets a note on its last check. Never points."""
-    import importlib
-    module = importlib.import_module(f"nngrade.checks.{lab}")
+    module = labs.checks_module(lab)
     for function, make_case in getattr(module, "SPEED", {}).items():
         mine = [r for r in results if r.check.function == function]
         if not mine or not all(r.passed for r in mine):

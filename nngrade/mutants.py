@@ -1,6 +1,6 @@
 """`make mutants`: prove the checks reject plausible wrong answers and accept right ones.
 
-A catalog per lab, `tests/mutants/<lab>.py`, lists `Mutant` rows (a wrong implementation a
+A catalog per lab, `tests/labs/<lab>/mutants.py`, lists `Mutant` rows (a wrong implementation a
 student might write, and optionally a phrase the feedback must contain: the diagnosis) and
 `Alternative` rows (a different but correct implementation that must earn full points).
 Each row is graded as the solution notebook with the row's code appended as a last cell
@@ -18,7 +18,7 @@ from nngrade import load
 from nngrade.config import Limits
 from nngrade.engine import Plan, Student, grade_lab
 
-CATALOGS = Path("tests") / "mutants"
+CATALOGS = Path("tests") / "labs"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Outcome:
 
 
 def catalog(lab: str, root: Path = CATALOGS):
-    path = root / f"{lab}.py"
+    path = root / lab / "mutants.py"
     if not path.exists():
         return [], []
     spec = importlib.util.spec_from_file_location(f"mutants_{lab}", path)

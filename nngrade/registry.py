@@ -1,7 +1,7 @@
 """One row per graded check: the function, what is checked, inputs, oracles, tolerance, points.
 
 The same rows drive `make grade`, the project's tests and the mutants. A lab's rows live in
-`nngrade/checks/<lab>.py` as a list `CHECKS`; the lab's oracles in `reference/<topic>.py`.
+`nngrade/labs/<lab>/checks.py` as a list `CHECKS`; the lab's oracles in `reference/<topic>.py`.
 
 An oracle has the graded function's own signature (or, for a check with another driver,
 the driver's arguments) and returns float64 NumPy data. `torch` and `keras` name the two
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib
-import pkgutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +24,9 @@ from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LABS = {
-    "01": "lab01_neurons", "02": "lab02_activations", "03": "lab03_losses",
-    "04": "lab04_gradient_descent", "05": "lab05_backprop", "06": "lab06_training",
-    "07": "lab07_metrics", "08": "lab08_gradient_flow", "09": "lab09_convolution",
-}
+from nngrade import labs as _labs
+
+LABS = _labs.discover()     # {"01": "lab01_neurons", ...}: every package in nngrade/labs/
 
 
 @dataclass(frozen=True)
@@ -104,13 +100,9 @@ def lab_name(key: str) -> str:
 
 def load_checks(lab: str, hidden_dir=None) -> list[Check]:
     """The lab's checks, each stamped with its lab, plus any hidden checks for it."""
-    try:
-        module = importlib.import_module(f"nngrade.checks.{lab}")
-    except ModuleNotFoundError as e:
-        if e.name != f"nngrade.checks.{lab}":
-            raise
+    if lab not in LABS.values():
         return []
-    checks = list(module.CHECKS)
+    checks = list(_labs.checks_module(lab).CHECKS)
     if hidden_dir is not None:
         from nngrade.hidden import load_hidden
         checks += load_hidden(hidden_dir, lab)
@@ -120,14 +112,12 @@ def load_checks(lab: str, hidden_dir=None) -> list[Check]:
 
 
 def available_labs() -> list[str]:
-    import nngrade.checks as pkg
-    have = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
-    return [lab for lab in LABS.values() if lab in have]
+    return list(LABS.values())
 
 
 def reference_modules(root: Path, labs: list[str]) -> set[str]:
     """The `reference/` modules the labs' checks import (and what those import), read off the source."""
-    todo = [root / "nngrade" / "checks" / f"{lab}.py" for lab in labs]
+    todo = [root / "nngrade" / "labs" / lab / "checks.py" for lab in labs]
     seen: set[str] = set()
     while todo:
         tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
@@ -147,8 +137,8 @@ def lab_fingerprint(lab: str, hidden_dir=None, root: Path = ROOT) -> str:
     the oracles they import (`reference/`), the input generators (`nngrade/cases.py`) and its
     hidden checks. Equal fingerprints, equal seed and equal framework versions give equal inputs
     and equal answers; a changed check changes its lab's fingerprint and no other lab's."""
-    files = [root / "nngrade" / "checks" / f"{lab}.py", root / "nngrade" / "drivers" / f"{lab}.py",
-             root / "nngrade" / "cases.py", root / "nngrade" / "registry.py"]
+    package = root / "nngrade" / "labs" / lab
+    files = sorted(package.glob("*.py")) + [root / "nngrade" / "cases.py", root / "nngrade" / "registry.py"]
     files += [root / "reference" / f"{m}.py" for m in sorted(reference_modules(root, [lab]) | {"_frameworks"})]
     if hidden_dir:
         files.append(Path(hidden_dir) / f"{lab}.py")

@@ -18,7 +18,6 @@ from nngrade.registry import LABS, available_labs, lab_name, reference_modules
 
 COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
 SKIP = {"mutants.py", "bench.py", "__pycache__"}
-LAB_PACKAGES = ("checks", "drivers")          # nngrade/<package>/<lab>.py: one module per lab
 
 
 def lab_list(text: str | None) -> list[str]:
@@ -75,13 +74,13 @@ def _stub_definitions(text: str, elsewhere: dict) -> str:
 
 
 def _ignore_for(root: Path, labs: list[str]):
-    other = {f"{lab}.py" for lab in LABS.values() if lab not in labs}
+    other = {lab for lab in LABS.values() if lab not in labs}     # nngrade/labs/<lab>/: one package per lab
     wanted = {f"{m}.py" for m in reference_modules(root, labs)} | {"__init__.py"}
 
     def ignore(directory, names):
         d = Path(directory)
         out = [n for n in names if n in SKIP or n.endswith((".pyc", ".egg-info"))]
-        if d.name in LAB_PACKAGES and d.parent.name == "nngrade":
+        if d.name == "labs" and d.parent.name == "nngrade":
             out += [n for n in names if n in other]
         if d.name == "reference":
             out += [n for n in names if n.endswith(".py") and n not in wanted]

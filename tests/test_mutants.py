@@ -1,4 +1,4 @@
-"""Every lab's catalog of wrong and of valid implementations (tests/mutants/<lab>.py): every
+"""Every lab's catalog of wrong and of valid implementations (tests/labs/<lab>/mutants.py): every
 mutant loses points (with its diagnosis where one is named), every alternative earns full
 points, and every graded function has at least three mutants."""
 from collections import Counter

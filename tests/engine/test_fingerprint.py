@@ -15,7 +15,7 @@ def test_a_changed_check_changes_its_labs_fingerprint_only(tmp_path):
     before = {lab: lab_fingerprint(lab, root=root) for lab in LABS.values()}
     assert before == {lab: lab_fingerprint(lab) for lab in LABS.values()}
     assert len(set(before.values())) == len(before)
-    path = root / "nngrade" / "checks" / "lab03_losses.py"
+    path = root / "nngrade" / "labs" / "lab03_losses" / "checks.py"
     path.write_text(path.read_text() + "\n# a changed check\n")
     after = {lab: lab_fingerprint(lab, root=root) for lab in LABS.values()}
     assert [lab for lab in LABS.values() if after[lab] != before[lab]] == ["lab03_losses"]

@@ -100,8 +100,8 @@ def given_functions(lab, labs):
 
 
 def candidates(labs):
-    modules = [f"nngrade.checks.{lab}" for lab in labs] + [f"nngrade.drivers.{lab}" for lab in labs
-                                                        if (ROOT / "nngrade" / "drivers" / f"{lab}.py").exists()]
+    modules = [f"nngrade.labs.{lab}.{part}" for lab in labs for part in ("checks", "driver")
+               if (ROOT / "nngrade" / "labs" / lab / f"{part}.py").exists()]
     modules += [f"reference.{m}" for m in sorted(reference_modules(ROOT, labs))]
     for name in modules:
         yield from module_functions(importlib.import_module(name))

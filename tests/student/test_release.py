@@ -158,7 +158,7 @@ def test_a_staged_release_holds_its_labs_and_nothing_of_the_others(staged):
         rel = p.relative_to(staged).as_posix()
         assert not any(lab in rel for lab in later), rel
         assert not (rel.startswith("reference/") and p.stem in topics), rel
-    assert sorted(p.stem for p in (staged / "nngrade" / "checks").glob("lab*.py")) == FIRST
+    assert sorted(p.name for p in (staged / "nngrade" / "labs").glob("lab*")) == FIRST
     # the oracles the three labs' checks import, found from their imports
     assert sorted(p.stem for p in (staged / "reference").glob("*.py")) == \
         ["__init__", "_frameworks", "activations", "losses", "neurons"]
@@ -223,7 +223,7 @@ def test_update_adds_a_later_lab_and_keeps_edited_work(staged, tmp_path):
         ["lab04_gradient_descent.ipynb"]                     # no updated_* beside work of the same version
     assert edited.read_bytes() == before["lab02_activations.ipynb"]
     assert (labs / "lab01_neurons.ipynb").read_bytes() == before["lab01_neurons.ipynb"]
-    assert (mine / "nngrade" / "checks" / "lab04_gradient_descent.py").exists()
+    assert (mine / "nngrade" / "labs" / "lab04_gradient_descent" / "checks.py").exists()
     graded = grade_all_in(mine, "labs")
     assert labs_graded(graded) == FIRST + ["lab04_gradient_descent"]
 

@@ -19,7 +19,7 @@
 - `iterate_minibatches`: a generator; the order is `np.random.default_rng(seed).permutation(N)`
   (the rng is built in the worker from the seed), batches as a `DataLoader` / `tf.data` make them.
 - `train`: digits from `sklearn.datasets.load_digits`, small subsets. The grader passes its own
-  plain SGD optimizer (`nngrade.drivers.lab06_training.GraderSGD`). The history must equal
+  plain SGD optimizer (`nngrade.labs.lab06_training.driver.GraderSGD`). The history must equal
   Keras's `model.fit(shuffle=False)` (primary) and a PyTorch loop's; the final weights must
   equal the PyTorch loop's (primary) and Keras's. Tolerance rtol 1e-9, atol 1e-12 (measured
   agreement of a correct NumPy solution: about 1e-15).

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from nngrade.checks.lab02_activations import CHECKS, DIFFERS, LIKELY, NAMES
+from nngrade.labs.lab02_activations.checks import CHECKS, DIFFERS, LIKELY, NAMES
 from reference.activations import Keras, Torch
 from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nngrade.checks.lab07_metrics import CHECKS, GAP, LAB_THRESHOLDS, scores
+from nngrade.labs.lab07_metrics.checks import CHECKS, GAP, LAB_THRESHOLDS, scores
 from reference.metrics import Keras, Torch, sklearn_roc_auc
 from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 

@@ -5,7 +5,7 @@ torch.optim.SGD); Keras (Dense layers given the same weights by set_weights,
 tf.GradientTape, keras.optimizers.SGD) runs on the same inputs and agrees to ~1e-15.
 Architectures, batch sizes and learning rates are drawn from the run's seed.
 
-`mlp_forward` and `mlp_loss_and_grads` go through drivers (nngrade/drivers/lab05_backprop.py)
+`mlp_forward` and `mlp_loss_and_grads` go through drivers (nngrade/labs/lab05_backprop/driver.py)
 that look into `params` for in-place changes and return only the graded part: `Y_hat`, and
 `{"loss", "dW1", "db1", ...}`. `numerical_gradient` goes through the generic `with_function`
 driver (the test function is named, the worker builds it) and returns `(gradient, x after)`.

@@ -3,7 +3,7 @@
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
 call the notebook's helpers (`sigmoid`, `sigmoid_grad`, `ACTIVATIONS`, `OUTPUTS`,
 `binary_crossentropy_from_logits`, ...) and the solution's other functions. `expect` is a
-phrase the feedback must contain: a `likely` row of nngrade/checks/lab05_backprop.py, a
+phrase the feedback must contain: a `likely` row of nngrade/labs/lab05_backprop/checks.py, a
 generic diagnosis of nngrade/diagnose.py, or a message of the engine or of the lab's drivers.
 """
 from nngrade.mutants import Alternative, Mutant

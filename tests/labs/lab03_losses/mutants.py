@@ -3,7 +3,7 @@
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
 call the solution's other functions and helpers (`sigmoid`, `softmax`,
 `categorical_crossentropy`, ...). `expect` is a phrase that the feedback must contain: a
-`likely` row of nngrade/checks/lab03_losses.py, a generic diagnosis of nngrade/diagnose.py,
+`likely` row of nngrade/labs/lab03_losses/checks.py, a generic diagnosis of nngrade/diagnose.py,
 or the engine's own message (type, stability, in place).
 """
 from nngrade.mutants import Alternative, Mutant

@@ -2,7 +2,7 @@
 
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
 call the solution's other functions (`f`, `error`, `grad_w`, `grad_b`). `expect` is a phrase
-the feedback must contain: a `likely` row of nngrade/checks/lab04_gradient_descent.py, a
+the feedback must contain: a `likely` row of nngrade/labs/lab04_gradient_descent/checks.py, a
 generic diagnosis of nngrade/diagnose.py, or the engine's own message.
 """
 from nngrade.mutants import Alternative, Mutant

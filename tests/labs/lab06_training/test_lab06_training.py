@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nngrade.checks.lab06_training import CHECKS, OPT_LIKELY, TRAIN_LIKELY
-from nngrade.drivers.lab06_training import GraderSGD
+from nngrade.labs.lab06_training.checks import CHECKS, OPT_LIKELY, TRAIN_LIKELY
+from nngrade.labs.lab06_training.driver import GraderSGD
 from reference import training as R
 from reference._frameworks import keras, torch
 from conftest import SEED, grade_cells, solution_cells  # tests/conftest.py
@@ -517,7 +517,7 @@ def train(X, y, params, optimizer, batch_size, epochs, X_val=None, y_val=None):
 
 def test_the_digits_are_scikit_learns_without_importing_it():
     from sklearn.datasets import load_digits
-    from nngrade.checks.lab06_training import _digits
+    from nngrade.labs.lab06_training.checks import _digits
     X, y = _digits()
     X_ref, y_ref = load_digits(return_X_y=True)
     # exact: the same stored values, or integers, reordered: no arithmetic

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nngrade.checks import lab01_neurons as checks
+from nngrade.labs.lab01_neurons import checks
 from reference.neurons import TRUTH_INPUTS, Keras, Torch
 from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
 

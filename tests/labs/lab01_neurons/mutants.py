@@ -3,7 +3,7 @@
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
 call the solution's other functions (`perceptron`, `gate_params`) and its constants
 (`TRUTH_2`). `expect` is a phrase the feedback must contain: a `likely` row or a sentence
-of the forward-pass comparison in nngrade/checks/lab01_neurons.py, a generic diagnosis of
+of the forward-pass comparison in nngrade/labs/lab01_neurons/checks.py, a generic diagnosis of
 nngrade/diagnose.py, or the engine's own message (dtype, type, stability, in place).
 """
 from nngrade.mutants import Alternative, Mutant

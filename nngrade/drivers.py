@@ -3,8 +3,8 @@
 A driver is called as `drive_<name>(namespace, function_name, *args, **kwargs)` with plain
 data from the grader and returns plain data. `Check.driver = "object"` names
 `drive_object` here; `Check.driver = "lab06_training.optimizer"` names `drive_optimizer` in
-the lab's own module, `nngrade/drivers/lab06_training.py`. The worker imports every module of
-this package when it starts, before any student code runs. Objects the student defines (optimizers,
+the lab's own module, `nngrade/labs/lab06_training/driver.py`. The worker imports this module
+and every lab's driver module when it starts, before any student code runs. Objects the student defines (optimizers,
 streaming metrics, generators) live only here, driven by these functions; callables that
 student functions receive are built here from the fixed set in TEST_FUNCTIONS.
 This module is imported by the worker only: NumPy, never torch or TensorFlow.
@@ -80,16 +80,17 @@ def drive_with_function(ns, fn, test_function, x, *args, **kwargs):
 
 
 def resolve(name: str):
-    """`"call"` -> drive_call here; `"lab06_training.optimizer"` -> that module's drive_optimizer."""
+    """`"call"` -> drive_call here; `"lab06_training.optimizer"` -> drive_optimizer in
+    `nngrade.labs.lab06_training.driver`, which `import_all` has imported."""
     import sys
     if "." in name:
-        module, func = name.rsplit(".", 1)
-        return getattr(sys.modules[f"{__name__}.{module}"], "drive_" + func)
+        lab, func = name.rsplit(".", 1)
+        return getattr(sys.modules[f"nngrade.labs.{lab}.driver"], "drive_" + func)
     return globals()["drive_" + name]
 
 
 def import_all():
-    import importlib
-    import pkgutil
-    for m in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{m.name}")
+    """Every lab's driver module (before student code runs: nothing it does can replace them)."""
+    from nngrade import labs
+    for lab in labs.discover().values():
+        labs.driver_module(lab)

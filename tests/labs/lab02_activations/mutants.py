@@ -3,7 +3,7 @@
 Each source is a complete `def` appended to the solution notebook as a last cell; it may
 call the solution's other functions (`sigmoid`, `elu`, `softmax`, ...) and its constants
 (`SELU_SCALE`, `SELU_ALPHA`). `expect` is a phrase that the feedback must contain: a
-`likely` row of nngrade/checks/lab02_activations.py, a generic diagnosis of
+`likely` row of nngrade/labs/lab02_activations/checks.py, a generic diagnosis of
 nngrade/diagnose.py, or the engine's own message (dtype, type, stability, in place).
 """
 from nngrade.mutants import Alternative, Mutant
