@@ -20,7 +20,9 @@ from pathlib import Path
 
 from nngrade import load, report
 from nngrade.config import Limits
-from nngrade.engine import Plan, grade_submission, submission_hash
+from nngrade.engine import grade_submission, submission_hash
+from nngrade.oracles import Oracles
+from nngrade.plan import Plan
 from nngrade.hidden import fingerprint
 
 DEFAULT_CLASS_SEED = 2026
@@ -55,11 +57,11 @@ def _done(out: Path, name: str, key: dict) -> dict | None:
     return None
 
 
-def grade_one(folder: Path, plan: Plan, limits: Limits, out: Path, key: dict) -> dict:
+def grade_one(folder: Path, plan: Plan, oracles: Oracles, limits: Limits, out: Path, key: dict) -> dict:
     name = safe_name(folder.name)
     start = time.perf_counter()
     try:
-        results = grade_submission(folder, plan, limits)
+        results = grade_submission(folder, plan, oracles, limits)
         data = report.results_json(results, plan.seed, time.perf_counter() - start, key)
         data["student"] = folder.name
         data["status"] = "graded"
@@ -105,26 +107,24 @@ def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None 
             rows.append(done)
         else:
             todo.append((folder, key))
-    try:
+    with Oracles(plan) as oracles:
         if todo:
             if limits.oracle_process:
-                plan.start_oracle_process()   # Keras beside torch; then it serves the class's calls
-            plan.precompute()    # the oracles, once for the whole class
-        _grade_all(plan, todo, rows, limits, out, jobs, progress)
-    finally:
-        plan.close()
+                oracles.start()      # Keras beside torch; then it serves the class's calls
+            oracles.precompute()     # the oracles, once for the whole class
+        _grade_all(plan, oracles, todo, rows, limits, out, jobs, progress)
     write_gradebook(out, rows, labs)
     return _summary(plan, rows, todo, labs, seed)
 
 
-def _grade_all(plan, todo, rows, limits, out, jobs, progress):
+def _grade_all(plan, oracles, todo, rows, limits, out, jobs, progress):
     jobs = jobs or max(1, os.cpu_count() or 1)
     bar = None
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), unit="student", desc="grading", dynamic_ncols=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, folder, plan, limits, out, key) for folder, key in todo]
+        futures = [pool.submit(grade_one, folder, plan, oracles, limits, out, key) for folder, key in todo]
         for fut in as_completed(futures):
             rows.append(fut.result())
             if bar:

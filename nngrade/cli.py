@@ -22,13 +22,19 @@ def _labs(arg) -> list[str]:
 def cmd_grade(a) -> int:
     from nngrade import report
     from nngrade.config import Limits
-    from nngrade.engine import Plan, grade_submission, submission_hash
+    from nngrade.engine import grade_submission, submission_hash
+    from nngrade.oracles import Oracles
+    from nngrade.plan import Plan
 
     seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
     labs = _labs(a.lab)
     start = time.perf_counter()
     plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
-    results = grade_submission(Path(a.submission), plan, Limits())
+    limits = Limits()
+    with Oracles(plan) as oracles:
+        if limits.oracle_process:
+            oracles.start()      # Keras in a second process, while this one imports torch and grades
+        results = grade_submission(Path(a.submission), plan, oracles, limits)
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]
     data = report.results_json(results, seed, seconds, {"submission_sha256": submission_hash(paths)})

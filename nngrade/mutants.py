@@ -16,7 +16,10 @@ from pathlib import Path
 
 from nngrade import load
 from nngrade.config import Limits
-from nngrade.engine import Plan, Student, grade_lab
+from nngrade.engine import grade_lab
+from nngrade.oracles import Oracles
+from nngrade.plan import Plan
+from nngrade.student import Student
 
 CATALOGS = Path("tests") / "labs"
 
@@ -68,10 +71,10 @@ def run_lab(lab: str, seed: int = 2024, solutions=Path("solutions"), rows=None) 
         raise RuntimeError(base.error)
     plan = Plan([lab], seed)
     outcomes = []
-    with Student(Limits()) as student:
+    with Oracles(plan) as oracles, Student(Limits()) as student:
         for i, row in enumerate(mutants + alternatives):
             nb = load.Notebook(lab, base.path, base.cells + [textwrap.dedent(row.source)])
-            res = grade_lab(student, plan, lab, nb, functions={row.function}, space=f"{lab}#{i}")
+            res = grade_lab(student, plan, oracles, lab, nb, functions={row.function}, space=f"{lab}#{i}")
             score = sum(r.score for r in res.results)
             max_score = sum(r.check.points for r in res.results)
             output = "\n".join(r.output for r in res.results if not r.passed)

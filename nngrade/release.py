@@ -39,7 +39,7 @@ def without_answers_of(nb: dict, lab: str, labs: list[str]) -> dict:
     """`lab`'s notebook with every given definition of a function graded in another lab of the
     release turned into a stub to fill with one's own (lab05 gives lab02's activations: in a
     release that also holds lab02, they would be lab02's answers). While `lab` is graded the
-    grader stands in for those functions (`engine.substitutes`), so they cost no points here."""
+    grader stands in for those functions (`stand_ins.substitutes`), so they cost no points here."""
     from nngrade.contract import SIGNATURES
     elsewhere = {fn: other for other in labs if other != lab for fn in SIGNATURES.get(other, {})}
     elsewhere = {fn: other for fn, other in elsewhere.items() if fn not in SIGNATURES.get(lab, {})}

@@ -7,7 +7,7 @@ import re
 from collections import OrderedDict
 from importlib import metadata
 
-from nngrade.engine import LabResult
+from nngrade.engine import NO_NOTEBOOK, NOT_DEFINED, NOT_WRITTEN, LabResult
 from nngrade.sandbox import describe
 from nngrade.wire import printable
 
@@ -101,13 +101,22 @@ def details(labs: list[LabResult], show_hidden=False) -> str:
     fixes, notes = [], []
     for lab in labs:
         fails = [r for r in lab.results if not r.passed]
-        missing = sorted({r.check.function for r in fails
-                          if "not implemented yet" in r.output or "is not defined" in r.output},
-                         key=[r.check.function for r in lab.results].index)
+        if fails and all(r.outcome == NO_NOTEBOOK for r in lab.results):
+            fixes.append(f"[{lab.lab}] {printable(lab.messages[0]) if lab.messages else 'no notebook'}")
+            continue
+        # a function whose every check says the same (the stub, or no definition) takes one line
+        order = list(dict.fromkeys(r.check.function for r in lab.results))
+        whole = {outcome: [f for f in order if all(r.outcome == outcome for r in lab.results
+                                                    if r.check.function == f)]
+                 for outcome in (NOT_WRITTEN, NOT_DEFINED)}
+        summarised = set(whole[NOT_WRITTEN]) | set(whole[NOT_DEFINED])
         fixes += [f"[{lab.lab}] " + visible_output(r, show_hidden) for r in fails
-                  if r.check.function not in missing]
-        if missing:
-            fixes.append(f"[{lab.lab}] not implemented yet: {', '.join(missing)}")
+                  if r.check.function not in summarised]
+        if whole[NOT_WRITTEN]:
+            fixes.append(f"[{lab.lab}] not implemented yet: {', '.join(whole[NOT_WRITTEN])}")
+        if whole[NOT_DEFINED]:
+            fixes.append(f"[{lab.lab}] not defined in your notebook (define them with exactly these names): "
+                         f"{', '.join(whole[NOT_DEFINED])}")
         for r in lab.results:
             if r.passed and r.notes and (show_hidden or not r.check.hidden):
                 notes.append(printable(f"[{lab.lab}] {r.check.function}: {r.check.what}: "

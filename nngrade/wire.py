@@ -27,6 +27,19 @@ _CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), *range(127, 160),
                           *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
+def plain(x) -> bool:
+    """Data that crosses the wire unchanged (no `Opaque` on the other side)."""
+    if x is None or type(x) in (bool, int, float, str):
+        return True
+    if type(x) is np.ndarray or (isinstance(x, np.generic) and not isinstance(x, np.ndarray)):
+        return x.dtype.kind in ARRAY_KINDS
+    if type(x) in (list, tuple):
+        return all(plain(v) for v in x)
+    if type(x) is dict:
+        return all(type(k) is str and plain(v) for k, v in x.items())
+    return False
+
+
 def printable(text) -> str:
     """`text` as a string without control characters (for text made by student code)."""
     return str(text).translate(_CONTROL)

@@ -1,5 +1,5 @@
-"""Shared fixtures: one Plan per lab per test session (oracles computed once), and helpers
-to grade a notebook made of given cells."""
+"""Shared fixtures: one Plan and its Oracles per lab per test session (answers computed once),
+and helpers to grade a notebook made of given cells."""
 from __future__ import annotations
 
 import json
@@ -13,20 +13,28 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from nngrade import load  # noqa: E402
 from nngrade.config import Limits  # noqa: E402
-from nngrade.engine import Plan, Student, grade_lab  # noqa: E402
+from nngrade.engine import grade_lab  # noqa: E402
+from nngrade.oracles import Oracles  # noqa: E402
+from nngrade.plan import Plan  # noqa: E402
 from nngrade.registry import available_labs  # noqa: E402
+from nngrade.student import Student  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261121
 LABS = [lab for lab in available_labs() if (ROOT / "solutions" / f"{lab}.ipynb").exists()]
 
-_plans: dict = {}
+_oracles: dict = {}
+
+
+def oracles_for(lab: str) -> Oracles:
+    """The lab's plan at the tests' seed, with its answers (computed here, once per session)."""
+    if lab not in _oracles:
+        _oracles[lab] = Oracles(Plan([lab], SEED))
+    return _oracles[lab]
 
 
 def plan_for(lab: str) -> Plan:
-    if lab not in _plans:
-        _plans[lab] = Plan([lab], SEED)
-    return _plans[lab]
+    return oracles_for(lab).plan
 
 
 def solution_cells(lab: str) -> list[str]:
@@ -53,7 +61,7 @@ def grade_cells(lab: str, cells: list[str], functions=None, limits=None):
     """Grade a notebook made of `cells`; returns {function: (score, max_score, outputs)}."""
     nb = load.Notebook(lab, None, cells)
     with Student(limits or Limits()) as student:
-        res = grade_lab(student, plan_for(lab), lab, nb, functions)
+        res = grade_lab(student, plan_for(lab), oracles_for(lab), lab, nb, functions)
     out = {}
     for r in res.results:
         s, m, texts = out.get(r.check.function, (0.0, 0.0, []))

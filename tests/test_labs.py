@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LABS, ROOT, SEED, plan_for
+from conftest import LABS, ROOT, SEED, oracles_for
 from nngrade import load
 from nngrade.compare import compare
 from nngrade.config import Limits
-from nngrade.engine import Plan, Student, grade_lab
+from nngrade.engine import NOT_WRITTEN, grade_lab
+from nngrade.oracles import Oracles
+from nngrade.plan import Plan
+from nngrade.student import Student
 from nngrade.notebooks import KERNEL, generate_all
 
 from nngrade.contract import FUNCTIONS as CONTRACT_FUNCTIONS
@@ -24,10 +27,11 @@ def test_there_are_labs():
     assert "lab02_activations" in LABS
 
 
-def _grade(lab, folder, plan=None):
+def _grade(lab, folder, oracles=None):
     nb = load.read(lab, ROOT / folder / f"{lab}.ipynb")
+    oracles = oracles or oracles_for(lab)
     with Student(Limits()) as student:
-        return grade_lab(student, plan or plan_for(lab), lab, nb)
+        return grade_lab(student, oracles.plan, oracles, lab, nb)
 
 
 @pytest.mark.parametrize("lab", LABS)
@@ -45,13 +49,14 @@ def test_solutions_earn_every_point(lab):
 @pytest.mark.parametrize("lab", LABS)
 def test_blank_labs_earn_nothing_and_say_not_implemented(lab):
     """...and wait for no oracle: a student's first runs are as fast as the worker."""
-    plan = Plan([lab], SEED)
+    oracles = Oracles(Plan([lab], SEED))
 
     def no_oracle(*args):
         raise AssertionError("grading a blank lab asked an oracle for an answer")
-    plan.expected = no_oracle
-    res = _grade(lab, "labs", plan)
+    oracles.expected = no_oracle
+    res = _grade(lab, "labs", oracles)
     assert sum(r.score for r in res.results) == 0
+    assert all(r.outcome == NOT_WRITTEN for r in res.results)
     assert all("not implemented yet" in r.output for r in res.results), \
         [r.output for r in res.results if "not implemented yet" not in r.output][:3]
     assert not any("Traceback" in r.output for r in res.results)
@@ -65,7 +70,7 @@ def test_tolerances_leave_a_100x_margin_for_the_solution(lab):
                                             **{c.secondary: None}) for c in plan.checks[lab]]
     for c in plan.checks[lab]:
         c.lab = lab
-    res = _grade(lab, "solutions", plan)
+    res = _grade(lab, "solutions", Oracles(plan))
     lost = [r.output for r in res.results if not r.passed]
     assert not lost, "\n\n".join(lost[:5])
 
@@ -88,13 +93,14 @@ def test_oracles_agree_with_each_other_where_the_frameworks_agree(lab):
     cross-check them): equal within the check's tolerance, or the check says why not
     (`differs`). The measured differences themselves are pinned by the lab tests and by the
     live conventions page, which goes stale when a framework upgrade moves one."""
-    plan = plan_for(lab)
+    oracles = oracles_for(lab)
+    plan = oracles.plan
     for check in plan.checks[lab]:
         if check.torch is None or check.keras is None:
             continue
         diffs = []
         for i in range(len(plan.cases(check))):
-            a, b = plan.expected(check, i, "torch"), plan.expected(check, i, "keras")
+            a, b = oracles.expected(check, i, "torch"), oracles.expected(check, i, "keras")
             if check.compare is None:
                 problem = compare(b, a, check.rtol, check.atol, structure_only=check.structure_only)
                 diffs.append(problem)

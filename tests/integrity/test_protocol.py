@@ -148,10 +148,14 @@ def test_hidden_checks_run_in_a_fresh_worker_after_every_visible_result(tmp_path
     hidden = write_hidden(tmp_path / "hidden", LAB, "relu", 2, "rng.normal(size=(7, 13))")
     from conftest import SEED
     from nngrade import load
-    from nngrade.engine import Plan, Student, grade_lab
+    from nngrade.engine import grade_lab
+    from nngrade.oracles import Oracles
+    from nngrade.plan import Plan
+    from nngrade.student import Student
     nb = load.Notebook(LAB, None, solution_cells(LAB) + [SPY])
+    plan = Plan([LAB], SEED, hidden)
     with Student(Limits()) as student:
-        res = grade_lab(student, Plan([LAB], SEED, hidden), LAB, nb, functions={"relu"})
+        res = grade_lab(student, plan, Oracles(plan), LAB, nb, functions={"relu"})
     secret = [r for r in res.results if r.check.hidden]
     assert secret and all(r.passed for r in secret), secret[0].output   # the worker had seen nothing
     assert all(r.passed for r in res.results)

@@ -10,7 +10,7 @@ import pytest
 from conftest import grade_cells, solution_cells
 from nngrade.config import Limits
 from nngrade.contract import FUNCTIONS
-from nngrade.engine import substitutes
+from nngrade.stand_ins import substitutes
 
 FORGER = '''import gc
 

@@ -26,6 +26,8 @@
 """
 from __future__ import annotations
 
+import math
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,18 +53,18 @@ def _is_spec(x) -> bool:
     return isinstance(x, dict) and "family" in x
 
 
-def compare_distribution(got, expected, case, structure_only=False):
+def compare_distribution(got, expected, case, oracles=None, structure_only=False):
     """A draw against the oracle's spec (or, oracle against oracle, spec against spec)."""
     if _is_spec(got):
         return spec_difference(got, expected)
     return distribution_problem(got, expected, structure_only=structure_only)
 
 
-def compare_structure(got, expected, case):
-    return compare_distribution(got, expected, case, structure_only=True)
+def compare_structure(got, expected, case, oracles=None):
+    return compare_distribution(got, expected, case, oracles, structure_only=True)
 
 
-def compare_seeds(got, expected, case):
+def compare_seeds(got, expected, case, oracles=None):
     """Draws with seeds (s, s, t): the first two equal, the third different."""
     if _is_spec(got):
         return spec_difference(got, expected)
@@ -430,8 +432,8 @@ def _train_case(rng, n, n_val, hidden, batch_size, epochs, lr=0.5, momentum=0.0,
     sizes = [X_all.shape[1], *hidden, 10]
     params = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        spec = Torch.xavier_uniform(None, a, b)    # the bounds of torch.nn.init.xavier_uniform_
-        params += [rng.uniform(spec["low"], spec["high"], size=(a, b)), rng.normal(0, 0.1, size=b)]
+        bound = math.sqrt(6.0 / (a + b))    # torch.nn.init.xavier_uniform_'s (gain 1)
+        params += [rng.uniform(-bound, bound, size=(a, b)), rng.normal(0, 0.1, size=b)]
     kwargs = {"lr": lr, "momentum": momentum}
     if n_val:
         kwargs.update(X_val=X_all[idx[n:n + n_val]], y_val=y_all[idx[n:n + n_val]])

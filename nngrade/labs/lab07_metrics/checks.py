@@ -154,7 +154,7 @@ def _no_reset(kind):
 def _compare_stream(likely):
     """Each result() of a call sequence compared in turn, named by its place in the sequence;
     the known mistakes are matched on the whole sequence of results up to the failing one."""
-    def check(got, expected, case):
+    def check(got, expected, case, oracles):
         calls = case.args[2]
         if not isinstance(got, (list, tuple)) or len(got) != len(expected):
             return f"expected one value per call ({len(expected)}), got {describe_type(got)}"
@@ -178,7 +178,7 @@ def _compare_stream(likely):
                 lines += [f"expected (Keras): {fmt(e)}", f"got:              {fmt(g)}"]
             for row in likely:
                 try:
-                    alt = row.value(*case.args, **case.kwargs)
+                    alt = oracles.call(row.value, case.args, case.kwargs)
                 except Exception:
                     continue
                 mine = [a for (m, _, _), a in zip(calls[:i + 1], alt) if m == "result"]
@@ -280,7 +280,7 @@ def _confusion_likely():
                    "(tn, fp, fn, tp)", sk_order))
 
 
-def _compare_counts(got, expected, case):
+def _compare_counts(got, expected, case, oracles):
     """The four counts compared as one tuple, so that a known mistake is named from all four."""
     if not isinstance(got, (tuple, list)) or len(got) != 4:
         return f"the result should be a tuple of 4 ints (tp, tn, fp, fn), got {describe_type(got)}"
@@ -292,7 +292,7 @@ def _compare_counts(got, expected, case):
         return None
     lines = [f"wrong counts: expected (tp, tn, fp, fn) = {tuple(expected)}, got {counts}"]
     for row in _confusion_likely():
-        if tuple(row.value(*case.args, **case.kwargs)) == counts:
+        if tuple(oracles.call(row.value, case.args, case.kwargs)) == counts:
             lines.append(f"likely mistake: {row.message}")
     return "\n  ".join(lines)
 

@@ -82,15 +82,16 @@ def test_scores_keep_their_distance_from_every_threshold():
 def test_oracles_agree_on_the_checks_with_their_own_comparison():
     """The generic cross-check skips checks with `compare=` (the streaming classes and the
     confusion counts): compare their Keras and second-opinion answers here, case by case."""
-    from conftest import plan_for
-    plan = plan_for(LAB)
+    from conftest import oracles_for
+    oracles = oracles_for(LAB)
+    plan = oracles.plan
     checked = 0
     for check in plan.checks[LAB]:
         if check.compare is None:
             continue
         for i, case in enumerate(plan.cases(check)):
-            k, t = plan.expected(check, i, "keras"), plan.expected(check, i, "torch")
-            assert check.compare(t, k, case) is None, f"{check.name}, case {i}: Keras {k} vs {t}"
+            k, t = oracles.expected(check, i, "keras"), oracles.expected(check, i, "torch")
+            assert check.compare(t, k, case, oracles) is None, f"{check.name}, case {i}: Keras {k} vs {t}"
             checked += 1
     assert checked >= 20
 
