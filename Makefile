@@ -16,6 +16,7 @@ OUT ?=
 LAB ?=
 SEED ?=
 HIDDEN ?=
+LIMITS ?=
 FORCE ?=
 LABS ?=
 SET ?= newest
@@ -42,13 +43,15 @@ lab:  ## open JupyterLab on labs/
 labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
 	$(PY) -m nngrade labs $(if $(FORCE),--force)
 
-grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir
+grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir LIMITS='call_seconds=20 ...'
 	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab $(LAB)) \
-		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
+		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
+		$(foreach l,$(LIMITS),--limit $(l))
 
 grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
 	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab $(LAB)) \
-		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
+		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
+		$(foreach l,$(LIMITS),--limit $(l))
 
 gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file.zip
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \

@@ -30,7 +30,7 @@ def cmd_grade(a) -> int:
     labs = _labs(a.lab)
     start = time.perf_counter()
     plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
-    limits = Limits()
+    limits = Limits().with_settings(a.limit)
     with Oracles(plan) as oracles:
         if limits.oracle_process:
             oracles.start()      # Keras in a second process, while this one imports torch and grades
@@ -59,8 +59,9 @@ def _warn_outside_range():
 def cmd_grade_class(a) -> int:
     from nngrade.classroom import grade_class, summary_text
     out = Path(a.out)
+    from nngrade.config import Limits
     s = grade_class(Path(a.submissions), _labs(a.lab), out, a.seed, a.hidden, a.jobs,
-                    progress=not a.no_progress)
+                    progress=not a.no_progress, limits=Limits(zygote=True).with_settings(a.limit))
     print(summary_text(s, out))
     return 0
 
@@ -121,6 +122,12 @@ def cmd_mutants(a) -> int:
     return 0 if ok else 1
 
 
+def cmd_limits(a) -> int:
+    from nngrade.config import Limits
+    print(Limits.describe())
+    return 0
+
+
 def cmd_versions(a) -> int:
     from nngrade.versions import main as versions
     return versions()
@@ -142,6 +149,8 @@ def main(argv=None) -> int:
                    help="both (default, the official grade): every check also runs the other framework; "
                         "primary: only the deciding one (a quick run: a PyTorch-decided lab then needs no "
                         "TensorFlow)")
+    g.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="set one of the grader's limits for this run (repeatable; `limits` lists them)")
     g.set_defaults(run=cmd_grade)
 
     gc = sub.add_parser("grade-class", help="grade every sub-folder of a folder (one per student)")
@@ -152,6 +161,8 @@ def main(argv=None) -> int:
     gc.add_argument("--hidden", default=None, help="folder of hidden checks")
     gc.add_argument("--jobs", type=int, default=None, help="students graded at once (default: cores)")
     gc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gc.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                    help="set one of the grader's limits for this run (repeatable; `limits` lists them)")
     gc.set_defaults(run=cmd_grade_class)
 
     gs = sub.add_parser("gradescope", help="build the Gradescope autograder zip")
@@ -194,11 +205,19 @@ def main(argv=None) -> int:
     m.add_argument("--lab", default=None, help="lab number(s) (default: all)")
     m.set_defaults(run=cmd_mutants)
 
+    lm = sub.add_parser("limits", help="every limit of the grader with its default and help text")
+    lm.set_defaults(run=cmd_limits)
+
     v = sub.add_parser("versions", help="the installed NumPy, torch, TensorFlow, Keras... against the supported range")
     v.set_defaults(run=cmd_versions)
 
     a = p.parse_args(argv)
-    return a.run(a)
+    try:
+        return a.run(a)
+    except ValueError as e:
+        if not str(e).startswith("--limit"):
+            raise
+        p.error(str(e))
 
 
 if __name__ == "__main__":

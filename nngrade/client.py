@@ -29,9 +29,9 @@ INHERITED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "WINDIR",
              "OPENBLAS_L2_SIZE")
 # Replies are kilobytes; a returned array may be as large as an input (megabytes), not more
 MAX_REPLY = 64 * 1024 * 1024
-# Every field a reply may have, with its type; `value` and `args_after` are decoded data
+# Every field a reply may have, with its type; `value` is decoded data
 REPLY_FIELDS = {"ok": bool, "value": object, "error_type": str, "error": str, "tb": str, "stdout": str,
-                "warnings": list, "seconds": (int, float), "output_chars": int, "args_after": list}
+                "warnings": list, "seconds": (int, float), "output_chars": int}
 TEXT_FIELDS = ("error_type", "error", "tb", "stdout")
 
 

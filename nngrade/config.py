@@ -1,8 +1,12 @@
-"""One place for the grader's limits and tolerances, each with a default and a help text."""
+"""One place for the grader's limits and tolerances, each with a default and a help text.
+
+`python -m nngrade limits` lists them; `--limit NAME=VALUE` sets one for a run (`make grade
+LIMITS="call_seconds=20"`, `grade-class`, `mutants`).
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 
 def option(default, help):
@@ -45,7 +49,31 @@ class Limits:
 
     @classmethod
     def describe(cls) -> str:
+        """Every limit with its default and help text (`python -m nngrade limits`)."""
         return "\n".join(f"{f.name} = {f.default!r}: {f.metadata['help']}" for f in fields(cls))
+
+    def with_settings(self, settings: list[str]) -> "Limits":
+        """These limits with `NAME=VALUE` settings applied (`--limit call_seconds=20`), each value
+        parsed as its field's type; an unknown name or a bad value raises ValueError."""
+        known = {f.name: f for f in fields(self)}
+        changes = {}
+        for item in settings:
+            name, sep, text = item.partition("=")
+            name = name.strip()
+            if not sep or name not in known:
+                raise ValueError(f"--limit {item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}")
+            kind = type(known[name].default)
+            try:
+                if kind is bool:
+                    if text.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
+                        raise ValueError(text)
+                    value = text.strip().lower() in ("true", "1", "yes")
+                else:
+                    value = kind(text)
+            except ValueError:
+                raise ValueError(f"--limit {item!r}: {name} takes a {kind.__name__}") from None
+            changes[name] = value
+        return replace(self, **changes)
 
 
 DEFAULT_RTOL = 1e-7

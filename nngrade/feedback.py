@@ -55,8 +55,8 @@ def failed_call(function: str, reply: dict, seconds: float) -> str:
     if kind == "ProtocolError":
         return (f"`{function}` wrote to the grader's pipe itself: {err}. Graded functions return "
                 "their result; they do not talk to the grader")
-    if kind in ("StandInRefused", "BudgetSpent"):
-        return err
+    if kind in ("StandInRefused", "BudgetSpent", "ArgumentModified", "ReturnedInput"):
+        return err     # the grader's own sentence
     if kind == "SystemExit":
         return f"`{function}` called sys.exit() / exit() ({err}); return a value instead"
     if kind == "MemoryError":

@@ -20,31 +20,37 @@ import queue
 import sys
 import threading
 import time
+from functools import lru_cache
 
-from nngrade import wire
+from nngrade import labs, wire
 
 HELPER_QUIET_SECONDS = 15.0   # a forked helper that sends nothing for this long is stopped
 
 
+@lru_cache(maxsize=None)
+def _served() -> dict:
+    """{"reference.losses:Keras.mse": the function}: every function of the `Keras` namespace of
+    each lab's oracle module, `reference/<topic>.py`. The only functions this process runs."""
+    out = {}
+    for lab in labs.discover().values():
+        module = importlib.import_module(f"reference.{labs.topic(lab)}")
+        namespace = getattr(module, "Keras", None)
+        for attr in (dir(namespace) if namespace is not None else ()):
+            fn = getattr(namespace, attr)
+            if not attr.startswith("_") and callable(fn):
+                out[f"{module.__name__}:Keras.{attr}"] = fn
+    return out
+
+
 def served_name(fn) -> str | None:
-    """`"reference.losses:Keras.mse"` for a Keras oracle of `reference/` that this process can
-    look up by name; None for anything else (it is computed where it is asked for)."""
-    module, qualname = str(getattr(fn, "__module__", "")), str(getattr(fn, "__qualname__", ""))
-    if not (module.startswith("reference.") and qualname.startswith("Keras.")):
-        return None
-    name = f"{module}:{qualname}"
-    return name if resolve(name) is fn else None
+    """The name this process knows a Keras oracle by, or None for anything else (which is then
+    computed where it is asked for)."""
+    return next((name for name, f in _served().items() if f is fn), None)
 
 
 def resolve(name: str):
     """The Keras oracle a `served_name` names, or None."""
-    module, _, qualname = name.partition(":")
-    if not module.startswith("reference.") or not qualname.startswith("Keras."):
-        return None
-    obj = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part, None)
-    return obj
+    return _served().get(name)
 
 
 class _Out:

@@ -110,7 +110,7 @@ class Oracles:
         ones the oracle process computes, collected."""
         remote = [] if self.process is None else ["keras"]
         for check in self.plan.all_checks():
-            for which in (check.primary, check.secondary):
+            for which in (check.primary, *check.others):
                 if check.oracle(which) is not None and which not in remote:
                     for i in range(len(self.plan.cases(check))):
                         self.expected(check, i, which)

@@ -29,7 +29,7 @@ class Plan:
                        for lab in labs}
         if oracles == "primary":
             for lab, checks in self.checks.items():
-                self.checks[lab] = [dataclasses.replace(c, **{c.secondary: None}) for c in checks]
+                self.checks[lab] = [dataclasses.replace(c, **dict.fromkeys(c.others)) for c in checks]
                 for c in self.checks[lab]:
                     c.lab = lab
         self.by_name: dict[str, Check] = {}

@@ -20,12 +20,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from nngrade import labs as _labs
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
+from nngrade.drivers import drive_call
 
 ROOT = Path(__file__).resolve().parent.parent
-
-from nngrade import labs as _labs
-
 LABS = _labs.discover()     # {"01": "lab01_neurons", ...}: every package in nngrade/labs/
 
 
@@ -44,26 +43,30 @@ class Likely:
     value: Callable[..., Any]
 
 
+ORACLE_NAMES = {"torch": "PyTorch", "keras": "Keras", "sklearn": "scikit-learn"}
+
+
 @dataclass
 class Check:
     function: str
     what: str
     points: float
     cases: Callable[[np.random.Generator], list]
-    torch: Callable | None = None
+    torch: Callable | None = None     # the oracles, by the framework that computes them
     keras: Callable | None = None
-    primary: str = "torch"
-    differs: str | None = None
+    sklearn: Callable | None = None   # a second opinion from scikit-learn, where it has the piece
+    primary: str = "torch"            # which of them decides the points
+    differs: str | None = None        # why the others may differ (then they cost nothing)
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     stable: bool = False            # a RuntimeWarning or a non-finite value fails the check
     structure_only: bool = False    # types, shapes and dtypes; values are not compared
-    driver: str = "call"
+    driver: Callable = drive_call    # how the worker calls it (nngrade.drivers, or the lab's driver module)
     timeout: float | None = None
     likely: tuple = ()
-    compare: Callable | None = None   # (got, expected, case) -> problem text or None
+    compare: Callable | None = None   # (got, expected, case, oracles) -> problem text or None
     hidden: bool = False
-    names: dict | None = None       # how feedback names an oracle, e.g. {"torch": "scikit-learn"}
+    names: dict | None = None       # how feedback names an oracle, e.g. {"keras": "TensorFlow"}
     lab: str = ""
 
     @property
@@ -74,11 +77,13 @@ class Check:
         return getattr(self, which or self.primary)
 
     def oracle_name(self, which: str) -> str:
-        return (self.names or {}).get(which, {"torch": "PyTorch", "keras": "Keras"}[which])
+        return (self.names or {}).get(which, ORACLE_NAMES[which])
 
     @property
-    def secondary(self) -> str:
-        return "keras" if self.primary == "torch" else "torch"
+    def others(self) -> tuple[str, ...]:
+        """The oracles run beside the deciding one: a disagreement with one of them costs the same
+        points, unless `differs` says why they differ."""
+        return tuple(w for w in ORACLE_NAMES if w != self.primary and getattr(self, w) is not None)
 
     def seed_key(self) -> int:
         return zlib.crc32(self.name.encode())

@@ -11,12 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nngrade import labs
+from nngrade.drivers import drive_call
 from nngrade.registry import available_labs
 
 
 @lru_cache(maxsize=None)
 def _oracles(lab: str) -> dict:
-    """Each plain function of a lab (called once, `driver="call"`) with the oracle that can
+    """Each plain function of a lab (called once, by `drivers.drive_call`) with the oracle that can
     stand in for it: the PyTorch one where it agrees with the deciding one on every check that
     uses it (it runs here, while Keras may live in the oracle process, busy with answers)."""
     if lab not in available_labs():
@@ -24,7 +25,7 @@ def _oracles(lab: str) -> dict:
     checks = labs.checks_module(lab).CHECKS
     out = {}
     for c in checks:
-        if c.driver == "call" and c.function not in out:
+        if c.driver is drive_call and c.function not in out:
             agrees = c.torch is not None and not any(
                 o.differs for o in checks if o.function == c.function and o.torch is c.torch)
             out[c.function] = c.torch if agrees else c.oracle()

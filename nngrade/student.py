@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from nngrade import drivers
 from nngrade.client import WorkerClient
 from nngrade.config import Limits
 from nngrade.registry import Check
@@ -101,9 +102,8 @@ class Student:
             return spent
         self._ensure_loaded(space)
         stand_ins = substitutes(check.lab)
-        req = {"op": "call", "lab": space, "fn": check.function, "driver": check.driver,
-               "args": case.args, "kwargs": case.kwargs, "return_args": check.driver == "call",
-               "substitute": sorted(stand_ins)}
+        req = {"op": "call", "lab": space, "fn": check.function, "driver": drivers.name_of(check.driver),
+               "args": case.args, "kwargs": case.kwargs, "substitute": sorted(stand_ins)}
         seconds = check.timeout or self.limits.call_seconds
         refused, count = [], [0]
 

@@ -197,15 +197,13 @@ class Worker:
         if op == "call":
             ns = self.namespace(req["lab"])
             args, kwargs = req.get("args", ()), req.get("kwargs", {})
-            driver = drivers.resolve(req.get("driver", "call"))
+            driver = drivers.resolve(req.get("driver", ""))
             saved = {n: ns[n] for n in req.get("substitute", ()) if n in ns and n != req["fn"]}
             ns.update({n: OracleStandIn(self, n) for n in saved})
             try:
                 reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
             finally:
                 ns.update(saved)
-            if req.get("return_args") and req.get("driver", "call") == "call":
-                reply["args_after"] = [args, kwargs]
             return reply
         return {"ok": False, "error_type": "ProtocolError", "error": f"unknown op {op!r}", "tb": ""}
 

@@ -23,6 +23,8 @@ same torch code, one thing changed.
 """
 from __future__ import annotations
 
+from enum import Enum
+
 import numpy as np
 
 from reference._frameworks import keras, keras_dense_stack, keras_vjp, numpy, optim_step, tensor, tf, torch, torch_vjp
@@ -76,9 +78,9 @@ def _torch_mlp(params, hidden, variant=None):
             x = lin(x)
             if i < len(layers) - 1:
                 a = act(x)
-                if variant == "no_derivative":
+                if variant is Backprop.NO_DERIVATIVE:
                     a = _with_slope(x, a, torch().ones_like(x))
-                elif variant == "at_output":
+                elif variant is Backprop.AT_OUTPUT:
                     a = _with_slope(x, a, _derivative_at(act, a))
                 x = a
         return x
@@ -105,9 +107,11 @@ TORCH_FUNCTIONS = {   # the torch twins of nngrade.drivers.TEST_FUNCTIONS
 
 
 def _torch_loss_and_grads(X, Y, params, hidden, loss, variant=None):
+    if variant is not None and not isinstance(variant, Backprop):
+        raise TypeError(f"variant must be a Backprop member, not {variant!r}")
     layers, logits = _torch_mlp(params, hidden, variant)
     out = logits(tensor(X))
-    if variant == "mse_over_rows" and loss == "mse":
+    if variant is Backprop.MSE_OVER_ROWS and loss == "mse":
         value = torch().nn.functional.mse_loss(out, tensor(Y), reduction="sum") / out.shape[0]
     else:
         value = _torch_loss(loss, out, tensor(Y))
@@ -129,7 +133,13 @@ def _torch_numerical_jacobian(f, x, h):
     return numpy(jac).reshape(np.shape(x))
 
 
-NET_VARIANTS = (None, "updated_first", "no_derivative", "subtract", "at_output")
+class Backprop(Enum):
+    """Known mistakes of backpropagation, by autograd with one change (see _torch_mlp, _torch_net_update)."""
+    UPDATED_FIRST = "updated_first"
+    NO_DERIVATIVE = "no_derivative"
+    SUBTRACT = "subtract"
+    AT_OUTPUT = "at_output"
+    MSE_OVER_ROWS = "mse_over_rows"
 
 
 def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
@@ -138,8 +148,8 @@ def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
     "no_derivative" through the hidden sigmoid as if it were the identity, "at_output" through
     the output sigmoid with its derivative taken at the output o, "subtract" climbs
     (SGD(maximize=True))."""
-    if variant not in NET_VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}")
+    if variant is not None and not isinstance(variant, Backprop):
+        raise TypeError(f"variant must be a Backprop member, not {variant!r}")
     T = torch()
     hidden, out = _torch_linear(W1, b1), _torch_linear(W2, b2)
     if variant is None:
@@ -154,14 +164,14 @@ def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
         xt = tensor(x).reshape(1, -1)
         z1 = hidden(xt)
         o1 = T.sigmoid(z1)
-        if variant == "no_derivative":
+        if variant is Backprop.NO_DERIVATIVE:
             o1 = _with_slope(z1, o1, T.ones_like(z1))
         z2 = out(o1)
         o = T.sigmoid(z2)
-        if variant == "at_output":
+        if variant is Backprop.AT_OUTPUT:
             o = _with_slope(z2, o, _derivative_at(T.sigmoid, o))
         loss = 0.5 * ((tensor(t) - o[0]) ** 2).sum()
-        if variant == "updated_first":
+        if variant is Backprop.UPDATED_FIRST:
             (d_z2,) = T.autograd.grad(loss, z2, retain_graph=True)     # the output error terms
             loss.backward()
             optim_step(T.optim.SGD(out.parameters(), lr=float(lr)))
@@ -170,7 +180,7 @@ def _torch_net_update(x, t, W1, b1, W2, b2, lr, variant=None):
             optim_step(T.optim.SGD(hidden.parameters(), lr=float(lr)))
         else:
             opt = T.optim.SGD([*hidden.parameters(), *out.parameters()], lr=float(lr),
-                              maximize=variant == "subtract")
+                              maximize=variant is Backprop.SUBTRACT)
             loss.backward()
             optim_step(opt)
     return (numpy(hidden.weight).T.copy(), numpy(hidden.bias), numpy(out.weight).T.copy(), numpy(out.bias))

@@ -13,6 +13,8 @@ torch.optim, for the feedback.
 """
 from __future__ import annotations
 
+from enum import Enum
+
 from functools import lru_cache
 
 import numpy as np
@@ -74,18 +76,22 @@ class Torch:
 # with one thing changed. "b_after_w": two optimizers, b's gradient taken after w's step;
 # "mean": the step on the mean of the points' errors (its gradient is the sum's / N);
 # "ascent": SGD(maximize=True).
-VARIANTS = (None, "b_after_w", "mean", "ascent")
+class Descent(Enum):
+    """Known wrong trajectories of gradient descent, by torch.optim with one change."""
+    B_AFTER_W = "b_after_w"
+    MEAN = "mean"
+    ASCENT = "ascent"
 
 
 def _torch_descent(X, Y, w0, b0, eta, epochs, variant=None):
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}")
+    if variant is not None and not isinstance(variant, Descent):
+        raise TypeError(f"variant must be a Descent member, not {variant!r}")
     t = torch()
     w, b = tensor(float(w0), grad=True), tensor(float(b0), grad=True)
-    if variant == "b_after_w":
+    if variant is Descent.B_AFTER_W:
         opts = [t.optim.SGD([w], lr=float(eta)), t.optim.SGD([b], lr=float(eta))]
     else:
-        opts = [t.optim.SGD([w, b], lr=float(eta), maximize=variant == "ascent")]
+        opts = [t.optim.SGD([w, b], lr=float(eta), maximize=variant is Descent.ASCENT)]
     Xt, Yt = tensor(X), tensor(Y)
     rows = np.empty((int(epochs) + 1, 3))
     for epoch in range(int(epochs) + 1):
@@ -93,9 +99,9 @@ def _torch_descent(X, Y, w0, b0, eta, epochs, variant=None):
         loss = _torch_error(w, b, Xt, Yt)
         rows[epoch] = (w.item(), b.item(), loss.item())
         if epoch < epochs:
-            (loss / len(Xt) if variant == "mean" else loss).backward()
+            (loss / len(Xt) if variant is Descent.MEAN else loss).backward()
             optim_step(opts[0])
-            if variant == "b_after_w":           # b's gradient at the new w
+            if variant is Descent.B_AFTER_W:           # b's gradient at the new w
                 opts[1].zero_grad()
                 _torch_error(w, b, Xt, Yt).backward()
                 optim_step(opts[1])
@@ -103,7 +109,7 @@ def _torch_descent(X, Y, w0, b0, eta, epochs, variant=None):
 
 
 class Mistakes:
-    """Known wrong trajectories of `gradient_descent` (see VARIANTS), by torch.optim."""
+    """Known wrong trajectories of `gradient_descent` (see Descent), by torch.optim."""
 
     @staticmethod
     def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000, variant=None):

@@ -25,6 +25,8 @@ predictions are made), never a hand-written rule.
 """
 from __future__ import annotations
 
+from enum import Enum
+
 from functools import lru_cache
 
 import numpy as np
@@ -95,32 +97,36 @@ def _ints(a) -> np.ndarray:
 # loop with one thing changed: "fires_above_zero" predicts with heaviside(z, 0) (a row with
 # z = 0 gives 0), "bias_without_lr" gives the bias its own SGD parameter group with lr = 1,
 # "epoch_predictions" predicts every row of an epoch with the weights of the epoch's start.
-VARIANTS = (None, "fires_above_zero", "bias_without_lr", "epoch_predictions")
+class Replay(Enum):
+    """Known mistakes of the perceptron rule, replayed by the PyTorch loop with one change."""
+    FIRES_ABOVE_ZERO = "fires_above_zero"
+    BIAS_WITHOUT_LR = "bias_without_lr"
+    EPOCH_PREDICTIONS = "epoch_predictions"
 
 
 @lru_cache(maxsize=64)
 def _torch_replay(xb, shape, yb, lr, epochs, variant=None):
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}")
+    if variant is not None and not isinstance(variant, Replay):
+        raise TypeError(f"variant must be a Replay member, not {variant!r}")
     t = torch()
     X = np.frombuffer(xb, dtype=np.float64).reshape(shape)
     y = np.frombuffer(yb, dtype=np.float64)
     layer = _torch_linear(np.zeros(shape[1]), 0.0)
-    if variant == "bias_without_lr":
+    if variant is Replay.BIAS_WITHOUT_LR:
         opt = t.optim.SGD([{"params": [layer.weight]}, {"params": [layer.bias], "lr": 1.0}], lr=lr)
     else:
         opt = t.optim.SGD(layer.parameters(), lr=lr)
-    step = (lambda z: t.heaviside(z, t.zeros((), dtype=z.dtype))) if variant == "fires_above_zero" else _torch_step
+    step = (lambda z: t.heaviside(z, t.zeros((), dtype=z.dtype))) if variant is Replay.FIRES_ABOVE_ZERO else _torch_step
     Xt, yt = tensor(X), tensor(y)
     snapshots = []
     for _ in range(epochs):
         mistakes = 0
-        if variant == "epoch_predictions":
+        if variant is Replay.EPOCH_PREDICTIONS:
             with t.no_grad():
                 epoch_yhat = step(layer(Xt)[:, 0])
         for i in range(shape[0]):
             z = layer(Xt[i:i + 1])[0, 0]
-            yhat = epoch_yhat[i] if variant == "epoch_predictions" else step(z.detach())
+            yhat = epoch_yhat[i] if variant is Replay.EPOCH_PREDICTIONS else step(z.detach())
             err = yt[i] - yhat
             mistakes += int(err.item() != 0)
             opt.zero_grad()
@@ -304,7 +310,7 @@ def epochs_run(X, y, cap):
 
 class Mistakes:
     """Known wrong versions of `perceptron_fit` for the checks' `likely` rows, replayed by the
-    PyTorch oracle's own loop with one change (see VARIANTS above); same signatures as the
+    PyTorch oracle's own loop with one change (see Replay above); same signatures as the
     oracles, plus the variant."""
 
     @staticmethod

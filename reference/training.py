@@ -7,8 +7,8 @@ Float64 NumPy in and out; each framework is imported on first use (`reference._f
   framework's own definition (`torch.nn.init`'s fan and gain helpers; the fields of a Keras
   `VarianceScaling` initializer and `compute_fans`). Each oracle also draws a sample with the
   framework itself and asserts that it passes `distribution_problem` against the spec, so a
-  spec that stopped describing the framework would fail loudly, not grade wrongly.
-  `distribution_problem` is the statistical test the checks apply to a student's draw.
+  spec that stopped describing the framework would fail loudly, not grade wrongly
+  (`reference/_distributions.py`: the specs and the statistical test).
 - Optimizers: `torch.optim.X` and `keras.optimizers.X` on float64 variables, fed the same
   gradients, with a snapshot of every parameter after each step.
 - `train`: the same network (sigmoid hidden layers, softmax output) trained from the same
@@ -20,153 +20,15 @@ Float64 NumPy in and out; each framework is imported on first use (`reference._f
 """
 from __future__ import annotations
 
+from enum import Enum
+
 import hashlib
 import math
 
 import numpy as np
 
+from reference._distributions import distribution_problem, normal_spec, truncated_normal_spec, uniform_spec
 from reference._frameworks import keras, numpy as to_numpy, optim_step, tensor, torch
-
-# ----------------------------------------------------------------------------------------
-# Distributions: the spec and the test
-# ----------------------------------------------------------------------------------------
-
-Z_CRIT = 5.3            # two-sided normal tail 1.2e-7 per statistic
-KS_ALPHA = 1e-6         # Kolmogorov-Smirnov p-value below which a draw is rejected
-RANGE_T = 15.0          # P(max of n uniforms misses the top by more than t*width/n) = e^-t
-MIN_N_FOR_MOMENTS = 2000
-
-
-def uniform_spec(shape, low, high) -> dict:
-    return {"family": "uniform", "shape": tuple(int(s) for s in shape), "low": float(low),
-            "high": float(high), "mean": (low + high) / 2.0, "std": (high - low) / math.sqrt(12.0)}
-
-
-def normal_spec(shape, std, mean=0.0) -> dict:
-    return {"family": "normal", "shape": tuple(int(s) for s in shape), "low": -math.inf,
-            "high": math.inf, "mean": float(mean), "std": float(std)}
-
-
-def truncated_normal_spec(shape, scale_std, k=2.0) -> dict:
-    """A normal N(0, scale_std^2) cut at +-k scale_std (Keras's `truncated_normal`)."""
-    from scipy import stats
-    dist = stats.truncnorm(-k, k, scale=scale_std)
-    return {"family": "truncated_normal", "shape": tuple(int(s) for s in shape), "low": -k * scale_std,
-            "high": k * scale_std, "mean": 0.0, "std": float(dist.std()), "scale_std": float(scale_std),
-            "k": float(k)}
-
-
-def _scipy_dist(spec):
-    from scipy import stats
-    if spec["family"] == "uniform":
-        return stats.uniform(loc=spec["low"], scale=spec["high"] - spec["low"])
-    if spec["family"] == "normal":
-        return stats.norm(loc=spec["mean"], scale=spec["std"])
-    k = spec["k"]
-    return stats.truncnorm(-k, k, scale=spec["scale_std"])
-
-
-def _cdf(spec):
-    """The CDF as a vectorised function (scipy's truncnorm.cdf is 100x slower than this)."""
-    from scipy.special import ndtr
-    if spec["family"] == "uniform":
-        lo, hi = spec["low"], spec["high"]
-        return lambda x: np.clip((x - lo) / (hi - lo), 0.0, 1.0)
-    if spec["family"] == "normal":
-        return lambda x: ndtr((x - spec["mean"]) / spec["std"])
-    s, k = spec["scale_std"], spec["k"]
-    lo, mass = ndtr(-k), ndtr(k) - ndtr(-k)
-    return lambda x: np.clip((ndtr(x / s) - lo) / mass, 0.0, 1.0)
-
-
-def _fourth_central_moment(spec, dist) -> float:
-    if spec["family"] == "uniform":
-        return (spec["high"] - spec["low"]) ** 4 / 80.0
-    if spec["family"] == "normal":
-        return 3.0 * spec["std"] ** 4
-    return float(dist.moment(4))          # truncated normal, centred at 0
-
-
-def describe_spec(spec) -> str:
-    if spec["family"] == "uniform":
-        return f"U({spec['low']:.6g}, {spec['high']:.6g})"
-    if spec["family"] == "normal":
-        return f"N({spec['mean']:.6g}, {spec['std']:.6g}^2)"
-    return f"N(0, {spec['scale_std']:.6g}^2) truncated to [{spec['low']:.6g}, {spec['high']:.6g}]"
-
-
-def distribution_problem(x, spec, structure_only=False) -> str | None:
-    """Why the array `x` is not a draw from `spec` (None: it is consistent with it).
-
-    Each statistic is tested at a level of 1e-7 to 1e-6 (5.3 standard errors: 1.2e-7; the
-    range test: 2 e^-15 = 6e-7; the KS test: 1e-6), so a correct draw fails with a probability
-    of about 2e-6, and the lab's 7 distribution cases about once in 10^5 gradings. On a draw of
-    n = 10^5 values the variance test alone rejects a standard deviation off by 1.2 % (normal)
-    or 0.75 % (uniform) at its threshold, and one off by 2 % with a margin of at least 3.7
-    standard errors; a shifted mean, the wrong family (KS) or wrong bounds fail too. Below
-    MIN_N_FOR_MOMENTS values only the shape, dtype and support are tested.
-    """
-    if not isinstance(x, np.ndarray):
-        return f"the result should be a numpy.ndarray, got a {type(x).__name__}"
-    if x.shape != tuple(spec["shape"]):
-        hint = " (the transpose: the shape is (fan_in, fan_out))" if x.shape == tuple(spec["shape"])[::-1] else ""
-        return f"the result has shape {x.shape}, expected {tuple(spec['shape'])}{hint}"
-    if x.dtype != np.float64:
-        return f"the result has dtype {x.dtype}, expected float64"
-    if structure_only:
-        return None
-    if not np.all(np.isfinite(x)):
-        return "the draw contains NaN or inf"
-    v = x.ravel()
-    n = v.size
-    what = describe_spec(spec)
-    lo, hi = spec["low"], spec["high"]
-    if np.isfinite(lo) and (v.min() < lo or v.max() > hi):
-        bad = int(np.sum((v < lo) | (v > hi)))
-        return (f"{bad} of {n} values lie outside [{lo:.6g}, {hi:.6g}], the support of {what} "
-                f"(your values range over [{v.min():.6g}, {v.max():.6g}])")
-    if n < MIN_N_FOR_MOMENTS:
-        return None
-    mu, sd = spec["mean"], spec["std"]
-    mean = float(v.mean())
-    se_mean = sd / math.sqrt(n)
-    if abs(mean - mu) > Z_CRIT * se_mean:
-        return (f"the mean of your {n} values is {mean:.6g}; a draw from {what} has mean {mu:.6g} "
-                f"+- {Z_CRIT * se_mean:.2g} ({Z_CRIT} standard errors): is the distribution centred?")
-    var = float(np.var(v))
-    dist = _scipy_dist(spec)
-    mu4 = _fourth_central_moment(spec, dist)
-    se_var = math.sqrt(max(mu4 - sd ** 4, 0.0) / n)
-    if abs(var - sd ** 2) > Z_CRIT * se_var:
-        ratio = var / sd ** 2
-        return (f"the variance of your {n} values is {var:.6g}; a draw from {what} has variance "
-                f"{sd ** 2:.6g} +- {Z_CRIT * se_var:.2g} ({Z_CRIT} standard errors); yours is "
-                f"{ratio:.4g} times that: check the scale (which fan, a square root, a factor 2 or 3?)")
-    if np.isfinite(lo) and spec["family"] == "uniform":
-        slack = RANGE_T * (hi - lo) / n
-        if v.max() < hi - slack or v.min() > lo + slack:
-            return (f"your {n} values range over [{v.min():.6g}, {v.max():.6g}]; a draw from {what} "
-                    f"reaches within {slack:.2g} of both ends (failing that has probability below 1e-6): "
-                    "is the bound a little too small?")
-    from scipy import stats
-    ks = stats.kstest(v, _cdf(spec))
-    if ks.pvalue < KS_ALPHA:
-        return (f"your values do not follow {what}: Kolmogorov-Smirnov distance {ks.statistic:.3g}, "
-                f"p-value {ks.pvalue:.2g} (< {KS_ALPHA:g}); is it the right family (uniform vs normal, "
-                "truncated or not)?")
-    return None
-
-
-def spec_difference(a, b) -> str | None:
-    """Two specs (say, PyTorch's and Keras's) describe the same distribution?"""
-    if a["family"] != b["family"] or tuple(a["shape"]) != tuple(b["shape"]):
-        return f"{describe_spec(a)} of shape {a['shape']} vs {describe_spec(b)} of shape {b['shape']}"
-    for key in ("low", "high", "mean", "std"):
-        x, y = a[key], b[key]
-        if not (x == y or abs(x - y) <= 1e-12 + 1e-9 * abs(y)):
-            return f"{key}: {x!r} vs {y!r}"
-    return None
-
 
 def _self_check(sample: np.ndarray, spec: dict, who: str) -> dict:
     problem = distribution_problem(np.asarray(sample, dtype=np.float64), spec)
@@ -453,12 +315,19 @@ def _model_params(model):
 # the epoch's updates; "loss_after_update" records each batch's loss and accuracy from the model
 # after its optimizer step; "batch_mean" reports the plain mean of the batch losses; "end_of_epoch"
 # evaluates the whole training set after the epoch.
-TRAIN_VARIANTS = (None, "no_mean", "full_n", "val_before", "loss_after_update", "batch_mean", "end_of_epoch")
+class Train(Enum):
+    """Known wrong versions of `train`, by the same PyTorch loop with one change (see the comment above)."""
+    NO_MEAN = "no_mean"
+    FULL_N = "full_n"
+    VAL_BEFORE = "val_before"
+    LOSS_AFTER_UPDATE = "loss_after_update"
+    BATCH_MEAN = "batch_mean"
+    END_OF_EPOCH = "end_of_epoch"
 
 
 def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentum, variant=None):
-    if variant not in TRAIN_VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}")
+    if variant is not None and not isinstance(variant, Train):
+        raise TypeError(f"variant must be a Train member, not {variant!r}")
     T = torch()
     F = T.nn.functional
     model = _torch_model(params)
@@ -481,36 +350,36 @@ def _torch_train_run(X, y, params, batch_size, epochs, X_val, y_val, lr, momentu
 
     n = len(X)
     for _ in range(epochs):
-        if X_val is not None and variant == "val_before":
+        if X_val is not None and variant is Train.VAL_BEFORE:
             record_validation()
         loss_sum, correct, batch_losses = 0.0, 0, []
         for start in range(0, n, batch_size):
             xb, yb = Xt[start:start + batch_size], yt[start:start + batch_size]
             out = model(xb)
             loss = F.cross_entropy(out, yb)
-            step_on = {"no_mean": lambda: F.cross_entropy(out, yb, reduction="sum"),
-                       "full_n": lambda: F.cross_entropy(out, yb, reduction="sum") / n}.get(variant, lambda: loss)()
+            step_on = {Train.NO_MEAN: lambda: F.cross_entropy(out, yb, reduction="sum"),
+                       Train.FULL_N: lambda: F.cross_entropy(out, yb, reduction="sum") / n}.get(variant, lambda: loss)()
             opt.zero_grad()
             step_on.backward()
             optim_step(opt)
-            if variant == "loss_after_update":
+            if variant is Train.LOSS_AFTER_UPDATE:
                 with T.no_grad():
                     out = model(xb)
                     loss = F.cross_entropy(out, yb)
             loss_sum += loss.item() * len(yb)
             correct += int((out.argmax(dim=1) == yb).sum())
             batch_losses.append(loss.item())
-        if variant == "batch_mean":
+        if variant is Train.BATCH_MEAN:
             hist["loss"].append(float(np.mean(batch_losses)))
             hist["accuracy"].append(correct / n)
-        elif variant == "end_of_epoch":
+        elif variant is Train.END_OF_EPOCH:
             el, ea = evaluate(Xt, yt)
             hist["loss"].append(el)
             hist["accuracy"].append(ea)
         else:
             hist["loss"].append(loss_sum / n)
             hist["accuracy"].append(correct / n)
-        if X_val is not None and variant != "val_before":
+        if X_val is not None and variant is not Train.VAL_BEFORE:
             record_validation()
     return hist, _model_params(model)
 
@@ -599,23 +468,32 @@ def _torch_adagrad_without_sqrt(params, grads, lr=0.01, eps=1e-10):
     return out
 
 
+class AdamState(Enum):
+    """Known mistakes of Adam, by torch.optim.Adam with its state changed (see below)."""
+    EPS_INSIDE = "eps_inside"
+    NO_BIAS_CORRECTION = "no_bias_correction"
+    T_FIXED = "t_fixed"
+
+
 def _torch_adam_state(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, variant=None):
     """torch.optim.Adam with its state changed before every step. "t_fixed": the step counter
     set back to 0 (torch counts t = 1 every time); "no_bias_correction": the counter held at 10^6
     (beta^t underflows to 0: both corrections are 1); "eps_inside": eps = 0 outside the root
     and (1 - beta2) eps / beta2 added to the second-moment state, which torch's update
     v = beta2 v + (1 - beta2) g^2 turns into the average of g^2 + eps."""
+    if variant is not None and not isinstance(variant, AdamState):
+        raise TypeError(f"variant must be an AdamState member, not {variant!r}")
     T = torch()
     b2 = betas[1]
     ps = [tensor(p, grad=True) for p in params]
-    opt = T.optim.Adam(ps, lr=lr, betas=tuple(betas), eps=0.0 if variant == "eps_inside" else eps)
+    opt = T.optim.Adam(ps, lr=lr, betas=tuple(betas), eps=0.0 if variant is AdamState.EPS_INSIDE else eps)
     # torch creates its state at the first step: a step with zero gradients and lr = 0 moves nothing
     group = opt.param_groups[0]
     group["lr"], group["eps"] = 0.0, 1.0
     for p in ps:
         p.grad = T.zeros_like(p)
     optim_step(opt)
-    group["lr"], group["eps"] = lr, 0.0 if variant == "eps_inside" else eps
+    group["lr"], group["eps"] = lr, 0.0 if variant is AdamState.EPS_INSIDE else eps
     for p in ps:
         opt.state[p]["step"].zero_()                     # the warm-up step does not count
     out = []
@@ -623,11 +501,11 @@ def _torch_adam_state(params, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, var
         for p, g in zip(ps, step):
             p.grad = tensor(g)
             state = opt.state[p]
-            if variant == "no_bias_correction":
+            if variant is AdamState.NO_BIAS_CORRECTION:
                 state["step"].fill_(1e6)
-            elif variant == "t_fixed":
+            elif variant is AdamState.T_FIXED:
                 state["step"].zero_()
-            if variant == "eps_inside":
+            if variant is AdamState.EPS_INSIDE:
                 state["exp_avg_sq"].add_((1 - b2) * eps / b2)
         optim_step(opt)
         out.append([to_numpy(p) for p in ps])
@@ -661,7 +539,7 @@ def _keras_formula(name, params, grads, lr=None, momentum=0.0, nesterov=False, w
 class Mistakes:
     """Known wrong results for the checks' `likely` rows (see the functions above): the
     frameworks' optimizers with one thing changed, and `train` replayed by the PyTorch loop
-    with one of TRAIN_VARIANTS."""
+    with one of the `Train` mistakes."""
     torch_optimizer = staticmethod(_torch_optimize)     # any torch.optim class with any hyperparameters
     keras_formula = staticmethod(_keras_formula)
     sgd_damped = staticmethod(_torch_sgd_damped)

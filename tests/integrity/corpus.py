@@ -54,7 +54,7 @@ def corpus(results_file) -> list[Bad]:
             ["class Liar(np.ndarray):\n    def __eq__(self, o): return np.ones(np.shape(o), bool)\n"
              "    def __array__(self, *a, **k): return np.tanh(self.view(np.ndarray))\n",
              "def tanh(z):\n    return np.zeros_like(z).view(Liar)\n"]),
-        Bad("mutates_input", {"relu"}, "modified its argument",
+        Bad("mutates_input", {"relu"}, "modified z in place",
             ["def relu(z):\n    z[z < 0] = 0.0\n    return z\n"]),
         Bad("prints_megabytes", {"identity"}, "printed",
             ["def identity(z):\n    print('x' * 3_000_000)\n    return np.array(z, dtype=float)\n"]),

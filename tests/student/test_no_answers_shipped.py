@@ -23,6 +23,7 @@ from conftest import LABS, ROOT
 from nngrade.compare import compare
 from nngrade.extract import allowed, extract
 from nngrade.registry import load_checks
+from nngrade.drivers import drive_call
 from nngrade.registry import reference_modules
 from nngrade.release import without_answers_of
 
@@ -121,7 +122,7 @@ def typical_checks(labs):
     out = {}
     for lab in labs:
         for check in load_checks(lab):
-            if check.driver != "call" or check.structure_only or check.function in set(out) | EXEMPT:
+            if check.driver is not drive_call or check.structure_only or check.function in set(out) | EXEMPT:
                 continue
             if "typical" in check.what or not any("typical" in c.what for c in load_checks(lab)
                                                    if c.function == check.function):

@@ -17,8 +17,9 @@ import itertools
 import numpy as np
 
 from nngrade.compare import as_scalar, describe_type
+from nngrade.labs.lab01_neurons import driver
 from nngrade.registry import Case, Check, Likely
-from reference.neurons import GATE_INPUTS, TRUTH_INPUTS, Keras, Mistakes, Torch, net_input, step_layer
+from reference.neurons import GATE_INPUTS, TRUTH_INPUTS, Keras, Mistakes, Replay, Torch, net_input, step_layer
 
 FIRES_AT_ZERO = ("a step unit fires at z = 0 (z >= 0): a row whose z is exactly 0 must give 1, "
                  "so move the threshold off the boundary (e.g. b = -1.5 rather than -1 or -2)")
@@ -257,10 +258,10 @@ def _fit_likely(by_epoch):
             return lambda X, y, lr, max_epochs: Mistakes.perceptron_fit_by_epoch(X, y, lr, max_epochs, name)
         return lambda X, y, lr=1.0, epochs=100: Mistakes.perceptron_fit(X, y, lr, epochs, name)
     return (Likely("a row with z = 0 is predicted 1 (the perceptron fires at z >= 0): your rule predicts 0 there",
-                   variant("fires_above_zero")),
-            Likely("the bias update needs the learning rate too: b += lr * (y_i - yhat_i)", variant("bias_without_lr")),
+                   variant(Replay.FIRES_ABOVE_ZERO)),
+            Likely("the bias update needs the learning rate too: b += lr * (y_i - yhat_i)", variant(Replay.BIAS_WITHOUT_LR)),
             Likely("you predicted the whole epoch with the weights of its start: the rule predicts each row with "
-                   "the weights updated by the rows before it", variant("epoch_predictions")))
+                   "the weights updated by the rows before it", variant(Replay.EPOCH_PREDICTIONS)))
 
 
 # ---------------------------------------------------------------------------- sigmoid_neuron
@@ -332,7 +333,7 @@ CHECKS = [
     Check("perceptron_fit", "final weights on separable data", 2, _fit_random,
           **_common("perceptron_fit", _fit_likely(False))),
     Check("perceptron_fit", "the weights after every epoch (epochs = 1, 2, ...) until it stops", 2, _fit_by_epoch,
-          driver="lab01_neurons.fit_by_epoch", timeout=20,
+          driver=driver.drive_fit_by_epoch, timeout=20,
           torch=Torch.perceptron_fit_by_epoch, keras=Keras.perceptron_fit_by_epoch, likely=_fit_likely(True)),
     Check("perceptron_fit", "extra arguments lr and epochs (XOR: stops after `epochs`)", 2, _fit_extra,
           **_common("perceptron_fit", _fit_likely(False))),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nngrade.drivers import _copy, lookup
+from nngrade.drivers import lookup, snapshot
 
 
 def drive_fit_by_epoch(ns, fn, X, y, lr, max_epochs):
@@ -17,5 +17,5 @@ def drive_fit_by_epoch(ns, fn, X, y, lr, max_epochs):
     fit = lookup(ns, fn)
     out = []
     for k in range(1, int(max_epochs) + 1):
-        out.append(_copy(fit(np.array(X, copy=True), np.array(y, copy=True), lr=lr, epochs=k)))
+        out.append(snapshot(fit(np.array(X, copy=True), np.array(y, copy=True), lr=lr, epochs=k)))
     return out

@@ -12,7 +12,7 @@ import numpy as np
 
 from nngrade.cases import EXTREMES
 from nngrade.registry import Case, Check, Likely
-from reference.gradient_descent import Keras, Mistakes, Torch
+from reference.gradient_descent import Descent, Keras, Mistakes, Torch
 from reference.losses import Torch as Losses
 
 X_NOTES = np.array([0.5, 2.5])
@@ -145,12 +145,12 @@ def _gd_first_steps(rng):
 
 GD_LIKELY = (
     Likely("b was updated with a gradient computed after w had moved: compute both gradients at the same "
-           "(w, b), then update both", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="b_after_w")),
+           "(w, b), then update both", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant=Descent.B_AFTER_W)),
     Likely("you averaged the gradients over the points: the notes' error is a sum, so its gradient is the sum "
-           "of the points' gradients", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="mean")),
+           "of the points' gradients", lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant=Descent.MEAN)),
     Likely("each row's error must be the error at that row's (w, b): yours is one epoch late", _late_error),
     Likely("the weights climb the error: gradient descent subtracts eta * gradient",
-           lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant="ascent")),
+           lambda *a, **k: Mistakes.gradient_descent(*a, **k, variant=Descent.ASCENT)),
 )
 
 # ------------------------------------------------------------------------- error_surface

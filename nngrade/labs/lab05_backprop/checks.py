@@ -19,11 +19,12 @@ from scipy import special
 
 from nngrade.compare import compare as compare_values
 from nngrade.diagnose import diagnose
-from nngrade.drivers import TEST_FUNCTIONS
+from nngrade.drivers import TEST_FUNCTIONS, drive_with_function
 from nngrade.feedback import fmt
+from nngrade.labs.lab05_backprop import driver
 from nngrade.registry import Case, Check, Likely
 from reference.activations import Torch as Activations
-from reference.backprop import Keras, Mistakes, Torch
+from reference.backprop import Backprop, Keras, Mistakes, Torch
 
 # The notes' one-step example (Han & Kamber): units 1-3 input, 4-5 hidden, 6 output.
 TEXTBOOK = dict(
@@ -287,15 +288,15 @@ def _x_unchanged(got, expected, case, oracles):
 def _likely_net():
     return (
         Likely("the hidden error terms were computed from the UPDATED output weights: compute every "
-               "Err_j with the old weights first, then update", _net_likely("updated_first")),
+               "Err_j with the old weights first, then update", _net_likely(Backprop.UPDATED_FIRST)),
         Likely("the hidden error term lacks the factor O_j (1 - O_j), the derivative of the sigmoid",
-               _net_likely("no_derivative")),
+               _net_likely(Backprop.NO_DERIVATIVE)),
         Likely("you subtracted the increments: with Err_j = O_j (1 - O_j)(T_j - O_j) the textbook ADDS "
                "lr * Err_j * O_i (Err_j already carries the minus sign of the gradient)",
-               _net_likely("subtract")),
+               _net_likely(Backprop.SUBTRACT)),
         Likely("you took the sigmoid's derivative at the output O_j (sigmoid_grad(O)): sigmoid_grad expects "
                "the net input I_j; written with the output, the derivative is O_j (1 - O_j)",
-               _net_likely("at_output")),
+               _net_likely(Backprop.AT_OUTPUT)),
     )
 
 
@@ -340,7 +341,7 @@ def _dense_checks():
 
 
 def _mlp_forward_checks():
-    common = dict(torch=_y_hat(Torch.mlp_forward), keras=_y_hat(Keras.mlp_forward), driver="lab05_backprop.mlp_forward",
+    common = dict(torch=_y_hat(Torch.mlp_forward), keras=_y_hat(Keras.mlp_forward), driver=driver.drive_mlp_forward,
                   likely=(Likely("the output layer got the hidden activation too: the last layer uses `output`",
                                  _forward_likely("hidden_on_output")),
                           Likely("the hidden layers have no activation", _forward_likely("no_hidden")),
@@ -366,13 +367,13 @@ def _mlp_forward_checks():
 def _mlp_loss_checks():
     common = dict(
         torch=_as_dict(Torch.mlp_loss_and_grads), keras=_as_dict(Keras.mlp_loss_and_grads),
-        driver="lab05_backprop.mlp_loss_and_grads",
+        driver=driver.drive_mlp_loss_and_grads,
         likely=(Likely("the hidden layers' deltas lack the activation's derivative: "
-                       "dZ = (dZ_next @ W_next.T) * g'(Z)", _loss_likely("no_derivative")),
+                       "dZ = (dZ_next @ W_next.T) * g'(Z)", _loss_likely(Backprop.NO_DERIVATIVE)),
                 Likely("you took the activation's derivative at the layer's OUTPUT A = g(Z) instead of at its "
-                       "pre-activation Z", _loss_likely("at_output")),
+                       "pre-activation Z", _loss_likely(Backprop.AT_OUTPUT)),
                 Likely("MSE is the mean over all N * K elements (torch's reduction='mean'), not over the N rows",
-                       _loss_likely("mse_over_rows"))))
+                       _loss_likely(Backprop.MSE_OVER_ROWS))))
     fn = "mlp_loss_and_grads"
     return [
         Check(fn, "types and shapes", 1,
@@ -395,7 +396,7 @@ def _mlp_loss_checks():
 
 
 def _numgrad_checks():
-    common = dict(torch=Torch.numerical_gradient, keras=Keras.numerical_gradient, driver="with_function")
+    common = dict(torch=Torch.numerical_gradient, keras=Keras.numerical_gradient, driver=drive_with_function)
     fn = "numerical_gradient"
     return [
         Check(fn, "types and shapes", 1, lambda rng: numgrad_cases(rng, ("sum_of_squares", "sum_of_sines")),
@@ -405,7 +406,7 @@ def _numgrad_checks():
         Check(fn, "leaves x unchanged", 1, numgrad_cases, compare=_x_unchanged, **common),
         Check(fn, "extra argument h (the central difference with that step)", 1,
               lambda rng: numgrad_cases(rng, ("cubic_mix",), h=0.25) + numgrad_cases(rng, ("sum_of_sines",), h=1e-3),
-              torch=Torch.central_difference, keras=Keras.central_difference, driver="with_function",
+              torch=Torch.central_difference, keras=Keras.central_difference, driver=drive_with_function,
               compare=_numgrad_compare(1e-7, 1e-9, expected_is="central differences with this h")),
     ]
 

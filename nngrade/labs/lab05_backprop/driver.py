@@ -1,9 +1,8 @@
 """Worker-side drivers for lab05_backprop (NumPy only).
 
-`params` is a list of `(W, b)` pairs, which the engine's own in-place check (top-level
-array arguments only) does not look into, and the MLP functions return structures of
-which only part is graded. These drivers call the student's function once, fail with a
-plain sentence when an input array was changed in place or the result has the wrong
+The MLP functions return structures of which only part is graded. These drivers call the
+student's function once (`drivers.call_unchanged`: the in-place guard, which names a layer's
+array as `params[1][0] (W of layer 2)`), fail with a plain sentence when the result has the wrong
 structure, and return just the graded part:
 - `mlp_forward` -> `Y_hat` (the cache is the student's own);
 - `mlp_loss_and_grads` -> `{"loss": loss, "dW1": ..., "db1": ..., "dW2": ...}`, layers
@@ -13,36 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nngrade.drivers import lookup
-
-
-class ArgumentModified(Exception):
-    """An input array was different after the call."""
-
-
-def _snapshot(x):
-    if isinstance(x, np.ndarray):
-        return np.array(x, copy=True)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_snapshot(v) for v in x)
-    return x
-
-
-def _changed(before, after, where):
-    """The first place (as text) where `after` differs from `before`, or None."""
-    if isinstance(before, np.ndarray):
-        if not isinstance(after, np.ndarray) or after.shape != before.shape \
-                or not np.array_equal(before, after, equal_nan=True):
-            return where
-        return None
-    if isinstance(before, (list, tuple)):
-        if not isinstance(after, (list, tuple)) or len(after) != len(before):
-            return where
-        for i, (b, a) in enumerate(zip(before, after)):
-            found = _changed(b, a, f"{where}[{i}]")
-            if found:
-                return found
-    return None
+from nngrade.drivers import call_unchanged
 
 
 def _layer_name(where):
@@ -53,18 +23,6 @@ def _layer_name(where):
     return where
 
 
-def _call_unmodified(ns, fn, names, args, kwargs):
-    before = _snapshot(args)
-    result = lookup(ns, fn)(*args, **kwargs)
-    for name, b, a in zip(names, before, args):
-        where = _changed(b, a, name)
-        if where:
-            raise ArgumentModified(
-                f"it changed {_layer_name(where)} in place; the caller's arrays must stay as they "
-                "were: compute new arrays (W + ..., not W += ...) or work on copies")
-    return result
-
-
 def _kind(x) -> str:
     if isinstance(x, np.ndarray):
         return f"an ndarray of shape {x.shape}"
@@ -72,7 +30,7 @@ def _kind(x) -> str:
 
 
 def drive_mlp_forward(ns, fn, X, params, *args, **kwargs):
-    result = _call_unmodified(ns, fn, ["X", "params"], [X, params] + list(args), kwargs)
+    result = call_unchanged(ns, fn, (X, params, *args), kwargs, ["X", "params"], _layer_name)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise TypeError(f"`{fn}` must return a pair (Y_hat, cache); it returned {_kind(result)}"
                         + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
@@ -80,7 +38,7 @@ def drive_mlp_forward(ns, fn, X, params, *args, **kwargs):
 
 
 def drive_mlp_loss_and_grads(ns, fn, X, Y, params, *args, **kwargs):
-    result = _call_unmodified(ns, fn, ["X", "Y", "params"], [X, Y, params] + list(args), kwargs)
+    result = call_unchanged(ns, fn, (X, Y, params, *args), kwargs, ["X", "Y", "params"], _layer_name)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise TypeError(f"`{fn}` must return a pair (loss, grads); it returned {_kind(result)}"
                         + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))

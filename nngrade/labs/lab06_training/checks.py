@@ -4,7 +4,7 @@
   worker with `rng = np.random.default_rng(seed)` and its draw is tested against the
   distribution that `torch.nn.init` (primary) and Keras's initializers define: shape and
   dtype, support, mean and variance within 5.3 standard errors, range coverage and a
-  Kolmogorov-Smirnov test at p < 1e-6 (`reference.training.distribution_problem`), on draws
+  Kolmogorov-Smirnov test at p < 1e-6 (`reference._distributions.distribution_problem`), on draws
   of about 10^5 values. A correct draw fails with probability about 2e-6 (the lab's 7 such
   cases: about once in 10^5 gradings); a scale off by 2 % fails essentially always. The same
   seed must give the same draw, a new seed a new one (the function draws from the rng it is
@@ -33,8 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
+from nngrade.labs.lab06_training import driver
 from nngrade.registry import Case, Check, Likely
-from reference.training import Keras, Mistakes, Torch, distribution_problem, spec_difference
+from reference._distributions import distribution_problem, spec_difference
+from reference.training import AdamState, Keras, Mistakes, Torch, Train
 
 OPT_RTOL, OPT_ATOL = 1e-10, 1e-13
 TRAIN_RTOL, TRAIN_ATOL = 1e-9, 1e-12
@@ -121,18 +123,18 @@ def _init_checks(fn) -> list[Check]:
                  "he_normal": "N(0, 2 / fan_in)"}[fn]
     checks = [
         Check(fn, "types and shapes (a float64 array)", 1, lambda rng, f=fn: _init_cases(rng, f),
-              driver="lab06_training.init", compare=compare_structure, **common),
+              driver=driver.drive_init, compare=compare_structure, **common),
         Check(fn, f"distribution {dist_what}: bounds, mean, variance, KS test", 2,
-              lambda rng, f=fn: _init_cases(rng, f, large=True), driver="lab06_training.init",
+              lambda rng, f=fn: _init_cases(rng, f, large=True), driver=driver.drive_init,
               compare=compare_distribution, **common),
         Check(fn, "draws from the rng it is given (same seed, same draw)", 1,
-              lambda rng, f=fn: _seed_cases(rng, f), driver="lab06_training.init_seeds",
+              lambda rng, f=fn: _seed_cases(rng, f), driver=driver.drive_init_seeds,
               compare=compare_seeds, **common),
     ]
     if fn == "init_uniform":
         checks.append(Check(fn, "a tiny eps and a 3-D shape", 1,
                             lambda rng: [Case((_seed(rng), (40, 50, 50), 1e-4), {}, "eps = 1e-4")],
-                            driver="lab06_training.init", compare=compare_distribution, **common))
+                            driver=driver.drive_init, compare=compare_distribution, **common))
     return checks
 
 
@@ -195,9 +197,9 @@ OPT_LIKELY = {
                 Likely("alpha and 1 - alpha are swapped: v = alpha v + (1 - alpha) g^2", _rmsprop_swapped)),
     "Adam": (NOT_IN_PLACE,
              Likely("the bias correction is missing: divide m by 1 - beta1^t and v by 1 - beta2^t, with t "
-                    "the number of steps so far", _adam_state("no_bias_correction")),
-             Likely("the bias correction uses t = 1 at every step: count the steps", _adam_state("t_fixed")),
-             Likely("eps is inside the square root; torch divides by sqrt(v_hat) + eps", _adam_state("eps_inside")),
+                    "the number of steps so far", _adam_state(AdamState.NO_BIAS_CORRECTION)),
+             Likely("the bias correction uses t = 1 at every step: count the steps", _adam_state(AdamState.T_FIXED)),
+             Likely("eps is inside the square root; torch divides by sqrt(v_hat) + eps", _adam_state(AdamState.EPS_INSIDE)),
              Likely("this is Keras's Adam (bias correction folded into the step size, eps added to sqrt(v)); "
                     "torch adds eps to sqrt(v_hat)", _keras_formula("Adam"))),
 }
@@ -233,7 +235,7 @@ def _dyadic(rng, choices=(0.5, 0.25, 0.125, 0.0625)):
 
 
 def _sgd_checks() -> list[Check]:
-    common = dict(torch=Torch.SGD, keras=Keras.SGD, driver="lab06_training.optimizer",
+    common = dict(torch=Torch.SGD, keras=Keras.SGD, driver=driver.drive_optimizer,
                   rtol=OPT_RTOL, atol=OPT_ATOL, likely=OPT_LIKELY["SGD"])
     return [
         Check("SGD", "one step: p -= lr * g, in place", 1,
@@ -256,7 +258,7 @@ def _sgd_checks() -> list[Check]:
 
 
 def _adaptive_checks(name, exact_kwargs, eps_key="eps") -> list[Check]:
-    common = dict(torch=getattr(Torch, name), keras=getattr(Keras, name), driver="lab06_training.optimizer",
+    common = dict(torch=getattr(Torch, name), keras=getattr(Keras, name), driver=driver.drive_optimizer,
                   rtol=OPT_RTOL, atol=OPT_ATOL, likely=OPT_LIKELY[name])
     differs = OPT_DIFFERS[name]
     return [
@@ -321,7 +323,7 @@ L2_LIKELY = {
 def _l2_checks() -> list[Check]:
     out = []
     for fn in ("l2_penalty", "l2_penalty_grad"):
-        common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), driver="lab06_training.pure",
+        common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), 
                       rtol=EXACT_RTOL, atol=EXACT_ATOL, likely=L2_LIKELY[fn])
         out += [
             Check(fn, "types and shapes" + (" (a float)" if fn == "l2_penalty" else " (a list of arrays)"), 1,
@@ -392,7 +394,7 @@ MB_LIKELY = (
 
 def _mb_checks() -> list[Check]:
     common = dict(torch=Torch.iterate_minibatches, keras=Keras.iterate_minibatches,
-                  driver="lab06_training.minibatches", rtol=EXACT_RTOL, atol=EXACT_ATOL, likely=MB_LIKELY)
+                  driver=driver.drive_minibatches, rtol=EXACT_RTOL, atol=EXACT_ATOL, likely=MB_LIKELY)
     fn = "iterate_minibatches"
     return [
         Check(fn, "types: a generator of (X_batch, y_batch) pairs", 1, lambda rng: _mb_cases(rng, "types"),
@@ -470,29 +472,29 @@ def _train_variant(variant, part):
 
 TRAIN_LIKELY = {
     0: (Likely("the gradients are batch_size times too large: the loss is the mean over the batch, so "
-               "dL/dlogits = (P - Y) / batch_size (a forgotten 1/N)", _train_variant("no_mean", 0)),
+               "dL/dlogits = (P - Y) / batch_size (a forgotten 1/N)", _train_variant(Train.NO_MEAN, 0)),
         Likely("the gradients are divided by the size of the whole training set; the loss of a batch is "
-               "the mean over that batch: divide by len(X_batch)", _train_variant("full_n", 0)),
+               "the mean over that batch: divide by len(X_batch)", _train_variant(Train.FULL_N, 0)),
         Likely("val_loss / val_accuracy are one epoch late: evaluate the validation set after the "
-               "epoch's updates, not before", _train_variant("val_before", 0)),
+               "epoch's updates, not before", _train_variant(Train.VAL_BEFORE, 0)),
         Likely("loss and accuracy are measured after each batch's update; Keras records them from the "
-               "forward pass, before the update", _train_variant("loss_after_update", 0)),
+               "forward pass, before the update", _train_variant(Train.LOSS_AFTER_UPDATE, 0)),
         Likely("the epoch's loss is the plain mean of the batch losses; Keras weights each batch by its "
-               "size (the last batch is smaller)", _train_variant("batch_mean", 0)),
+               "size (the last batch is smaller)", _train_variant(Train.BATCH_MEAN, 0)),
         Likely("loss and accuracy are recomputed on the whole training set at the end of the epoch; Keras "
-               "reports the running mean over the epoch's batches", _train_variant("end_of_epoch", 0))),
+               "reports the running mean over the epoch's batches", _train_variant(Train.END_OF_EPOCH, 0))),
 }
 TRAIN_LIKELY[1] = tuple(Likely(row.message, _train_variant(m, 1)) for row, m in
-                        zip(TRAIN_LIKELY[0][:2], ("no_mean", "full_n")))
+                        zip(TRAIN_LIKELY[0][:2], (Train.NO_MEAN, Train.FULL_N)))
 TRAIN_LIKELY[1] += (Likely("the weights never change: call optimizer.step(grads), which updates params in place, "
                            "and use those same arrays in the forward pass",
                            lambda X, y, params, *a, **k: [np.array(p) for p in params]),)
 
 
 def _train_checks() -> list[Check]:
-    hist = dict(torch=Torch.train, keras=Keras.train, primary="keras", driver="lab06_training.train_history",
+    hist = dict(torch=Torch.train, keras=Keras.train, primary="keras", driver=driver.drive_train_history,
                 rtol=TRAIN_RTOL, atol=TRAIN_ATOL, likely=TRAIN_LIKELY[0])
-    weights = dict(torch=Torch.train_weights, keras=Keras.train_weights, driver="lab06_training.train_weights",
+    weights = dict(torch=Torch.train_weights, keras=Keras.train_weights, driver=driver.drive_train_weights,
                    rtol=TRAIN_RTOL, atol=TRAIN_ATOL, likely=TRAIN_LIKELY[1])
     return [
         Check("train", "history: a dict of per-epoch floats (loss, accuracy, val_loss, val_accuracy)", 1,

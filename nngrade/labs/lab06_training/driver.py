@@ -5,8 +5,6 @@
 - `optimizer`: build the student's optimizer on the parameter arrays, call `step` once per
   list of gradients, and snapshot the parameters after each step.
 - `minibatches`: call `iterate_minibatches`, check that it is a generator, collect the batches.
-- `pure`: one call, failing if the function changed any array inside its arguments (lists
-  of arrays included, which the generic mutation check does not look into).
 - `train_history`, `train_weights`: run the student's `train` with the grader's own plain SGD
   (`GraderSGD`), so that `train` is graded on its own, whatever the student's `SGD` does.
 """
@@ -16,38 +14,7 @@ import inspect
 
 import numpy as np
 
-from nngrade.drivers import MAX_ITEMS, lookup
-
-
-def _copy(x):
-    if isinstance(x, np.ndarray):
-        return np.array(x, copy=True)
-    if isinstance(x, (list, tuple)):
-        return [_copy(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _copy(v) for k, v in x.items()}
-    return x
-
-
-def _changed(before, after) -> bool:
-    if isinstance(before, np.ndarray):
-        return not (isinstance(after, np.ndarray) and after.shape == before.shape
-                    and np.array_equal(before, after, equal_nan=True))
-    if isinstance(before, (list, tuple)):
-        return len(before) != len(after) or any(_changed(b, a) for b, a in zip(before, after))
-    if isinstance(before, dict):
-        return any(_changed(v, after.get(k)) for k, v in before.items())
-    return False
-
-
-class ModifiedArgument(Exception):
-    pass
-
-
-def _guard(fn_name, what, before, after):
-    if _changed(before, after):
-        raise ModifiedArgument(f"`{fn_name}` modified {what} in place; it must leave its inputs unchanged "
-                               "(callers still need them): work on copies")
+from nngrade.drivers import MAX_ITEMS, guard, lookup, snapshot
 
 
 # --- initialisers -------------------------------------------------------------------------
@@ -71,20 +38,11 @@ def drive_optimizer(ns, cls, params, grads, **hyper):
     opt = lookup(ns, cls)(params, **hyper)
     out = []
     for i, g in enumerate(grads):
-        before = _copy(g)
+        before = snapshot(g)
         opt.step(g)
-        _guard(f"{cls}.step", f"the gradient arrays (step {i + 1})", before, g)
-        out.append(_copy(params))
+        guard(f"{cls}.step", [(f"the gradient arrays (step {i + 1})", g)], [before])
+        out.append(snapshot(params))
     return out
-
-
-# --- pure functions -----------------------------------------------------------------------
-
-def drive_pure(ns, fn, *args, **kwargs):
-    before = _copy((list(args), kwargs))
-    result = lookup(ns, fn)(*args, **kwargs)
-    _guard(fn, "an array it was given", before, (list(args), kwargs))
-    return result
 
 
 # --- mini-batches -------------------------------------------------------------------------
@@ -92,7 +50,7 @@ def drive_pure(ns, fn, *args, **kwargs):
 def drive_minibatches(ns, fn, X, y, batch_size, seed=None):
     """`iterate_minibatches(X, y, batch_size)` or, with a seed, `(..., rng)` with
     `rng = np.random.default_rng(seed)`; the list of `(X_batch, y_batch)` it yields."""
-    before = _copy([X, y])
+    before = snapshot([X, y])
     f = lookup(ns, fn)
     gen = f(X, y, batch_size) if seed is None else f(X, y, batch_size, np.random.default_rng(seed))
     if not inspect.isgenerator(gen):
@@ -103,7 +61,7 @@ def drive_minibatches(ns, fn, X, y, batch_size, seed=None):
         if len(out) >= MAX_ITEMS:
             raise RuntimeError(f"`{fn}` yielded more than {MAX_ITEMS} batches")
         out.append(tuple(item) if isinstance(item, list) else item)
-    _guard(fn, "X or y", before, [X, y])
+    guard(fn, [("X", X), ("y", y)], before)
     return out
 
 
@@ -116,7 +74,6 @@ class GraderSGD:
     def __init__(self, params, lr, momentum=0.0):
         self.params, self.lr, self.momentum = params, lr, momentum
         self.velocity = {}      # parameter index -> its momentum buffer, after the first step
-        self.steps = 0
 
     def step(self, grads):
         grads = list(grads)
@@ -134,15 +91,15 @@ class GraderSGD:
                 self.velocity[i] = g.copy() if v is None else self.momentum * v + g
                 g = self.velocity[i]
             p -= self.lr * g
-        self.steps += 1
 
 
 def _train(ns, fn, X, y, params, batch_size, epochs, X_val, y_val, lr, momentum):
-    data_before = _copy([X, y, X_val, y_val])
+    data = [("X", X), ("y", y), ("X_val", X_val), ("y_val", y_val)]
+    before = [snapshot(v) for _, v in data]
     opt = GraderSGD(params, lr, momentum)
     kwargs = {} if X_val is None else {"X_val": X_val, "y_val": y_val}
     history = lookup(ns, fn)(X, y, params, opt, batch_size, epochs, **kwargs)
-    _guard(fn, "X, y, X_val or y_val", data_before, [X, y, X_val, y_val])
+    guard(fn, data, before)
     return history, params
 
 
@@ -172,4 +129,4 @@ def drive_train_weights(ns, fn, X, y, params, batch_size, epochs, X_val=None, y_
                         momentum=0.0):
     """The same run; returns the parameter arrays afterwards."""
     _, params = _train(ns, fn, X, y, params, batch_size, epochs, X_val, y_val, lr, momentum)
-    return _copy(params)
+    return snapshot(params)

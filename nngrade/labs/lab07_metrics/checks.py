@@ -20,6 +20,7 @@ import numpy as np
 from nngrade.compare import compare, describe_type
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
 from nngrade.feedback import fmt
+from nngrade.drivers import drive_object
 from nngrade.registry import Case, Check, Likely
 from reference._frameworks import torch
 from reference.metrics import (Keras, Torch, auc_thresholds, auc_from_counts, constraint_thresholds,
@@ -544,8 +545,8 @@ def _stateless() -> list[Check]:
     c += [Check("auc", "types (a float)", 1, lambda rng: _auc_cases(rng, sizes=(6,)), structure_only=True,
                 **common("auc")),
           Check("auc", "typical values (vs scikit-learn's exact AUC: shown)", 2,
-                lambda rng: _auc_cases(rng, crowd=True), keras=Keras.auc, torch=_exact_auc, primary="keras",
-                differs=exact, likely=al["likely"], names={"torch": "scikit-learn"}),
+                lambda rng: _auc_cases(rng, crowd=True), keras=Keras.auc, sklearn=_exact_auc, primary="keras",
+                differs=exact, likely=al["likely"]),
           Check("auc", "scores of 0 and 1, one class only, scores at a threshold", 1, _auc_edge, **common("auc", **al)),
           Check("auc", "extra argument num_thresholds=5 and 50", 1,
                 lambda rng: _auc_cases(rng, 5, (12,)) + _auc_cases(rng, 50, (40,)), **common("auc", **al))]
@@ -665,7 +666,7 @@ def _streaming() -> list[Check]:
              "Recall": [{"thresholds": 0.25}, {"thresholds": 0.75}],
              "AUC": [{"num_thresholds": 5}, {"num_thresholds": 50}]}
     for kind, what in spec.items():
-        types = dict(keras=getattr(Keras, kind), torch=getattr(Torch, kind), primary="keras", driver="object")
+        types = dict(keras=getattr(Keras, kind), torch=getattr(Torch, kind), primary="keras", driver=drive_object)
         common = dict(types, compare=_compare_stream(_stream_likely(kind, what)))
         c += [Check(kind, "types (result() is a float)", 1, _stream_cases(kind, "types"), structure_only=True,
                     **types),

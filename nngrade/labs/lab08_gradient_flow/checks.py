@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from nngrade.labs.lab08_gradient_flow import driver
 from nngrade.registry import Case, Check, Likely
 from reference.gradient_flow import Keras, Mistakes, Torch
 
-FRESH = "lab08_gradient_flow.fresh"
+FRESH = driver.drive_fresh
 TORCH_CLIP_DIFFERS = ("torch.nn.utils.clip_grad_norm_ scales by max_norm / (norm + 1e-6), not max_norm / norm: "
                       "a relative difference of 1e-6 / norm; the contract follows tf.clip_by_norm and "
                       "tf.clip_by_global_norm, which TensorFlow computes exactly")

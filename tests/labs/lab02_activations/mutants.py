@@ -10,7 +10,7 @@ from nngrade.mutants import Alternative, Mutant
 
 # Phrases of the engine's own messages, shared by many rows.
 UNSTABLE = "is not numerically stable"
-IN_PLACE = "modified its argument 1 in place"
+IN_PLACE = "modified z in place"
 FLOAT32 = "float64 is the contract"
 A_LIST = "wrap it with np.array"
 BOOL = "a boolean array"

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from nngrade.labs.lab06_training.checks import CHECKS, OPT_LIKELY, TRAIN_LIKELY
 from nngrade.labs.lab06_training.driver import GraderSGD
-from reference import training as R
+from reference import _distributions as D, training as R
 from reference._frameworks import keras, torch
 from conftest import SEED, grade_cells, solution_cells  # tests/conftest.py
 
@@ -179,9 +179,9 @@ def np_train(X, y, params, batch_size, epochs, X_val=None, y_val=None, lr=0.5, m
 
 SHAPE = (250, 400)          # 10^5 values, the size of the grader's draws
 SPECS = {
-    "uniform": R.uniform_spec(SHAPE, -0.3, 0.3),
-    "normal": R.normal_spec(SHAPE, 0.08),
-    "truncated": R.truncated_normal_spec(SHAPE, 0.09),
+    "uniform": D.uniform_spec(SHAPE, -0.3, 0.3),
+    "normal": D.normal_spec(SHAPE, 0.08),
+    "truncated": D.truncated_normal_spec(SHAPE, 0.09),
 }
 
 
@@ -202,7 +202,7 @@ def _draw(spec, rng, scale=1.0):
 def test_correct_draws_pass(family):
     # each statistic is tested at a level of about 1e-7: 40 correct draws all pass
     spec, rng = SPECS[family], np.random.default_rng(11)
-    failures = [R.distribution_problem(_draw(spec, rng), spec) for _ in range(40)]
+    failures = [D.distribution_problem(_draw(spec, rng), spec) for _ in range(40)]
     assert [f for f in failures if f] == []
 
 
@@ -210,7 +210,7 @@ def test_correct_draws_pass(family):
 @pytest.mark.parametrize("scale", [0.98, 1.02, math.sqrt(2.0), 0.5])
 def test_a_wrong_scale_fails(family, scale):
     spec, rng = SPECS[family], np.random.default_rng(12)
-    assert all(R.distribution_problem(_draw(spec, rng, scale), spec) for _ in range(10))
+    assert all(D.distribution_problem(_draw(spec, rng, scale), spec) for _ in range(10))
 
 
 def test_wrong_family_with_the_right_variance_fails():
@@ -218,9 +218,9 @@ def test_wrong_family_with_the_right_variance_fails():
     normal = SPECS["normal"]
     a = normal["std"] * math.sqrt(3.0)
     uniform_draw = rng.uniform(-a, a, size=normal["shape"])
-    assert "Kolmogorov" in R.distribution_problem(uniform_draw, normal)
+    assert "Kolmogorov" in D.distribution_problem(uniform_draw, normal)
     shifted = rng.uniform(-0.3, 0.3, size=SHAPE) + 0.005
-    assert R.distribution_problem(shifted, SPECS["uniform"])
+    assert D.distribution_problem(shifted, SPECS["uniform"])
 
 
 def test_specs_describe_the_frameworks_own_draws():
@@ -228,13 +228,13 @@ def test_specs_describe_the_frameworks_own_draws():
     for seed in range(3):
         g = T.Generator().manual_seed(seed)
         w = T.nn.init.kaiming_normal_(T.empty(120, 400, dtype=T.float64), nonlinearity="relu", generator=g)
-        assert R.distribution_problem(w.numpy().T, R.Torch.he_normal(0, 400, 120)) is None
+        assert D.distribution_problem(w.numpy().T, R.Torch.he_normal(0, 400, 120)) is None
         w = T.nn.init.xavier_uniform_(T.empty(120, 400, dtype=T.float64), generator=g)
-        assert R.distribution_problem(w.numpy().T, R.Torch.xavier_uniform(0, 400, 120)) is None
+        assert D.distribution_problem(w.numpy().T, R.Torch.xavier_uniform(0, 400, 120)) is None
     # Keras's HeNormal is truncated: it passes its own spec and fails PyTorch's
     k = np.asarray(keras().initializers.HeNormal(seed=4)((400, 120), dtype="float64"))
-    assert R.distribution_problem(k, R.Keras.he_normal(0, 400, 120)) is None
-    assert "Kolmogorov" in R.distribution_problem(k, R.Torch.he_normal(0, 400, 120))
+    assert D.distribution_problem(k, R.Keras.he_normal(0, 400, 120)) is None
+    assert "Kolmogorov" in D.distribution_problem(k, R.Torch.he_normal(0, 400, 120))
 
 
 def test_spec_values_from_the_definitions():
