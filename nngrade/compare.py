@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nngrade.mistakes import A_LIST, BOOL, INTEGER, ONE_ELEMENT
 from nngrade.wire import Opaque
 
 
@@ -119,7 +120,7 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
         if g is None:
             hint = ""
             if isinstance(got, np.ndarray) and got.size == 1:
-                hint = " (an array of one element: return float(x) or x.item())"
+                hint = f" ({ONE_ELEMENT}: return float(x) or x.item())"
             return Problem("type", where, f"{where} should be a float, got {describe_type(got)}{hint}",
                            got, expected)
         if np.isfinite(expected) and not np.isfinite(g):
@@ -132,7 +133,7 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
         if not isinstance(got, np.ndarray):
             hint = ""
             if isinstance(got, (list, tuple)):
-                hint = " (wrap it with np.array(...))"
+                hint = f" ({A_LIST}(...))"
             return Problem("type", where, f"{where} should be a numpy.ndarray, got {describe_type(got)}{hint}",
                            got, expected)
         if got.shape != expected.shape:
@@ -141,9 +142,9 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
         if expected.dtype.kind == "f":
             if got.dtype != np.float64:
                 why = {"f": " (float64 is the contract: avoid dtype=np.float32 and float32 constants)",
-                       "i": " (integer arrays lose the fractions: start from a float array)",
-                       "u": " (integer arrays lose the fractions: start from a float array)",
-                       "b": " (a boolean array: convert with .astype(np.float64))"}.get(got.dtype.kind, "")
+                       "i": f" ({INTEGER}: start from a float array)",
+                       "u": f" ({INTEGER}: start from a float array)",
+                       "b": f" ({BOOL}: convert with .astype(np.float64))"}.get(got.dtype.kind, "")
                 return Problem("dtype", where, f"{where} has dtype {got.dtype}, expected float64{why}",
                                got, expected)
             bad = np.isfinite(expected) & ~np.isfinite(got)

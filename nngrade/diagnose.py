@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from nngrade.compare import Problem
+from nngrade.mistakes import (BATCH, ELEMENTS, HALF, LAST_AXIS, RESHAPED, SIGN, TOO_LARGE, TOO_SMALL,
+                              TRANSPOSE, TWICE)
 
 
 def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
@@ -28,10 +30,10 @@ def _sizes(args) -> list[tuple[float, str]]:
     """Batch-size-like factors of the first array argument."""
     for a in args:
         if isinstance(a, np.ndarray) and a.ndim >= 1 and a.size > 1:
-            out = [(float(a.shape[0]), f"N = {a.shape[0]} (the batch size)")]
+            out = [(float(a.shape[0]), f"N = {a.shape[0]} {BATCH}")]
             if a.ndim > 1 and a.size != a.shape[0]:
-                out.append((float(a.size), f"{a.size} (the number of elements)"))
-                out.append((float(a.shape[-1]), f"{a.shape[-1]} (the size of the last axis)"))
+                out.append((float(a.size), f"{a.size} {ELEMENTS}"))
+                out.append((float(a.shape[-1]), f"{a.shape[-1]} {LAST_AXIS}"))
             return [o for o in out if o[0] > 1]
     return []
 
@@ -57,23 +59,23 @@ def diagnose(problem: Problem, case, likely=(), oracles=None) -> list[str]:
     if problem.kind == "shape":
         g = np.asarray(got)
         if g.ndim == 2 and g.T.shape == np.shape(expected) and _close(g.T, expected):
-            found.append("your result is the transpose of the expected one: check the order of a "
+            found.append(f"your result is the {TRANSPOSE} of the expected one: check the order of a "
                          "matrix product (X @ W, not W @ X) or a missing .T")
         elif g.size == np.size(expected) and _close(g.reshape(np.shape(expected)), expected):
-            found.append("the values are right but the shape is not: keep the input's shape "
+            found.append(f"{RESHAPED}: keep the input's shape "
                          "(no flatten, squeeze or keepdims mix-up)")
         return found
     if problem.kind != "value":
         return found
     if _close(got, -np.asarray(expected, dtype=np.float64)) and np.any(np.asarray(expected) != 0):
-        found.append("your result has the opposite sign: is a minus sign missing or extra "
+        found.append(f"your result has the {SIGN}: is a minus sign missing or extra "
                      "(gradient descent subtracts, the derivative of -log is -1/p)?")
-    factors = [(2.0, "exactly 2 times too large: an extra factor of 2?"),
-               (0.5, "exactly half of the expected value: a missing factor of 2, or an extra 0.5?")]
+    factors = [(2.0, f"{TWICE}: an extra factor of 2?"),
+               (0.5, f"exactly {HALF}: a missing factor of 2, or an extra 0.5?")]
     for n, what in _sizes(case.args):
-        factors.append((n, f"exactly {what} times too large: did you forget to divide by it "
+        factors.append((n, f"exactly {what} {TOO_LARGE}: did you forget to divide by it "
                            "(average over the batch rather than sum)?"))
-        factors.append((1.0 / n, f"exactly {what} times too small: did you average where a sum "
+        factors.append((1.0 / n, f"exactly {what} {TOO_SMALL}: did you average where a sum "
                                  "is asked, or divide twice?"))
     for k, text in factors:
         if _close(got, k * np.asarray(expected, dtype=np.float64)) and np.any(np.asarray(expected) != 0):
@@ -82,7 +84,7 @@ def diagnose(problem: Problem, case, likely=(), oracles=None) -> list[str]:
     g = np.asarray(got) if isinstance(got, np.ndarray) else None
     if g is not None and g.ndim == 2 and g.shape[0] == g.shape[1] and not _close(g, expected) \
             and _close(g.T, expected):
-        found.append("your result is the transpose of the expected one")
+        found.append(f"your result is the {TRANSPOSE} of the expected one")
     for row in likely:
         try:
             value = oracles.call(row.value, case.args, case.kwargs) if oracles else row.value(*case.args, **case.kwargs)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nngrade.mistakes import IN_PLACE
+
 MAX_ITEMS = 10_000
 
 
@@ -66,7 +68,7 @@ def guard(fn: str, named: list, before: list, label=None):
     for (name, now), then in zip(named, before):
         where = changed_at(then, now, name)
         if where:
-            raise ArgumentModified(f"`{fn}` modified {label(where) if label else where} in place; functions "
+            raise ArgumentModified(f"`{fn}` modified {label(where) if label else where} {IN_PLACE}; functions "
                                    "must leave their inputs unchanged (callers still need them): work on a copy")
 
 

@@ -22,6 +22,7 @@ from nngrade.compare import compare
 from nngrade.config import Limits
 from nngrade.diagnose import diagnose
 from nngrade.extract import ALLOWED_TEXT, Extracted, extract
+from nngrade.mistakes import UNSTABLE
 from nngrade.oracles import Oracles
 from nngrade.plan import Plan
 from nngrade.registry import Check
@@ -91,7 +92,7 @@ def call_problem(check: Check, reply: dict, case, limits: Limits) -> tuple[str, 
         return FAILED_CALL, (f"`{fn}` printed {reply['output_chars']:,} characters; the limit is "
                              f"{limits.output_chars:,}: remove the prints from graded functions")
     if check.stable and reply.get("warnings"):
-        return FAILED_CALL, (f"`{fn}` is not numerically stable on this input: NumPy warned "
+        return FAILED_CALL, (f"`{fn}` {UNSTABLE} on this input: NumPy warned "
                              f"{reply['warnings'][0]!r}")
     return None
 

@@ -1,11 +1,14 @@
 """`make mutants`: prove the checks reject plausible wrong answers and accept right ones.
 
 A catalog per lab, `tests/labs/<lab>/mutants.py`, lists `Mutant` rows (a wrong implementation a
-student might write, and optionally a phrase the feedback must contain: the diagnosis) and
-`Alternative` rows (a different but correct implementation that must earn full points).
-Each row is graded as the solution notebook with the row's code appended as a last cell
-(a later definition replaces an earlier one), on the function it names only, in a
-namespace of its own inside one worker.
+student might write, and optionally a phrase the feedback must contain: the diagnosis, from
+`nngrade.mistakes` or the lab's checks) and `Alternative` rows (a different but correct
+implementation that must earn full points). A row's code is a patch of the solution's own
+definition (`replace("np.mean(", "np.sum(")`: the mistake is the only difference, and a patch
+that no longer applies fails loudly), or, where the mistake is a different way of writing the
+whole function, its complete source. Each row is graded as the solution notebook with the row's
+code appended as a last cell (a later definition replaces an earlier one), on the function it
+names only, in a namespace of its own inside one worker.
 """
 from __future__ import annotations
 
@@ -25,10 +28,28 @@ CATALOGS = Path("tests") / "labs"
 
 
 @dataclass(frozen=True)
+class Replace:
+    """Replace `old` by `new` in the solution's definition of the row's function; `old` must occur
+    exactly `count` times (every occurrence is replaced)."""
+    old: str
+    new: str
+    count: int = 1
+
+
+def replace(old: str, new: str, count: int = 1) -> tuple:
+    """A row's code as one patch of the solution (several: `replace(...) + replace(...)`)."""
+    return (Replace(old, new, count),)
+
+
+class PatchError(Exception):
+    """A patch that no longer applies to the solution: the row must be updated with it."""
+
+
+@dataclass(frozen=True)
 class Mutant:
     function: str
     mistake: str
-    source: str
+    source: str | tuple           # the whole definition, or patches of the solution's (`replace`)
     expect: str | None = None     # a phrase the feedback must contain (a diagnosis)
 
 
@@ -36,7 +57,42 @@ class Mutant:
 class Alternative:
     function: str
     idea: str
-    source: str
+    source: str | tuple
+
+
+def definitions(cells: list[str]) -> dict[str, str]:
+    """The source of each top-level function or class of the notebook's cells (the last one wins)."""
+    import ast
+    found = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                found[node.name] = "\n".join(cell.splitlines()[start - 1:node.end_lineno]) + "\n"
+    return found
+
+
+def code(row, solution: dict[str, str]) -> str:
+    """The cell a row appends to the solution notebook: its source, or the solution's definition of
+    its function with the row's patches applied."""
+    if isinstance(row.source, str):
+        return textwrap.dedent(row.source)
+    text = solution.get(row.function)
+    if text is None:
+        raise PatchError(f"{row.function}: the solution has no definition of it to patch")
+    for p in row.source:
+        found = text.count(p.old)
+        if found != p.count:
+            raise PatchError(f"{row.function} ({getattr(row, 'mistake', getattr(row, 'idea', ''))}): "
+                             f"{p.old!r} occurs {found} times in the solution's definition, not {p.count}")
+        text = text.replace(p.old, p.new)
+    if text == solution[row.function]:
+        raise PatchError(f"{row.function}: the patches change nothing")
+    return text
 
 
 @dataclass
@@ -70,10 +126,11 @@ def run_lab(lab: str, seed: int = 2024, solutions=Path("solutions"), rows=None) 
     if base.error:
         raise RuntimeError(base.error)
     plan = Plan([lab], seed)
+    solution = definitions(base.cells)
     outcomes = []
     with Oracles(plan) as oracles, Student(Limits()) as student:
         for i, row in enumerate(mutants + alternatives):
-            nb = load.Notebook(lab, base.path, base.cells + [textwrap.dedent(row.source)])
+            nb = load.Notebook(lab, base.path, base.cells + [code(row, solution)])
             res = grade_lab(student, plan, oracles, lab, nb, functions={row.function}, space=f"{lab}#{i}")
             score = sum(r.score for r in res.results)
             max_score = sum(r.check.points for r in res.results)
