@@ -1,8 +1,7 @@
 """Stage 4: compare what the student returned with what an oracle expects.
 
 Order: the type (an ndarray, or a float where the contract says so), the structure
-(tuple length, dict keys), the shape, the dtype, finiteness (NaN or inf where the oracle is
-finite fails even a types-and-shapes check), then values with
+(tuple length, dict keys), the shape, the dtype (types checks only), finiteness, then values with
 |got - expected| <= atol + rtol * |expected|, elementwise. The first problem found is
 returned as a `Problem`; `None` means the result is right.
 """
@@ -82,7 +81,23 @@ def value_problem(got, expected, rtol, atol, where) -> Problem | None:
     return Problem("value", where, f"{where} has wrong values", got, expected, details)
 
 
+NUMERIC = "biuf"
+
+
+def _numeric_array(x):
+    """A list or tuple of numbers as an array (for a value check), else x as it is."""
+    try:
+        a = np.asarray(x)
+    except (TypeError, ValueError):
+        return x
+    return a if a.dtype.kind in NUMERIC else x
+
+
 def compare(got, expected, rtol, atol, where="result", structure_only=False) -> Problem | None:
+    """The first problem of `got` against `expected`, or None. Each check owns one property: with
+    `structure_only` (a types check) the type, the structure, the shape and the dtype, and not the
+    values; otherwise (a value check) the values, read from any numeric dtype, a list of numbers or
+    an array of one element where a float is expected (a wrong type or dtype costs its own check)."""
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or isinstance(got, Opaque):
             return Problem("type", where, f"{where} should be a {type(expected).__name__} of "
@@ -117,19 +132,24 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
         return None
     if isinstance(expected, (float, np.floating)):
         g = as_scalar(got)
+        if g is None and not structure_only and isinstance(got, np.ndarray) and got.size == 1 \
+                and got.dtype.kind in NUMERIC:
+            g = float(got.reshape(-1)[0])      # the types check owns "a float, not an array"
         if g is None:
             hint = ""
             if isinstance(got, np.ndarray) and got.size == 1:
                 hint = f" ({ONE_ELEMENT}: return float(x) or x.item())"
             return Problem("type", where, f"{where} should be a float, got {describe_type(got)}{hint}",
                            got, expected)
+        if structure_only:
+            return None
         if np.isfinite(expected) and not np.isfinite(g):
             return Problem("nonfinite", where, f"{where} is {g} where the oracle gives {float(expected):.6g}",
                            g, float(expected))
-        if structure_only:
-            return None
         return value_problem(g, float(expected), rtol, atol, where)
     if isinstance(expected, np.ndarray):
+        if not structure_only and isinstance(got, (list, tuple)):
+            got = _numeric_array(got)          # the types check owns "an ndarray, not a list"
         if not isinstance(got, np.ndarray):
             hint = ""
             if isinstance(got, (list, tuple)):
@@ -140,22 +160,25 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
             return Problem("shape", where, f"{where} has shape {got.shape}, expected {expected.shape}",
                            got, expected)
         if expected.dtype.kind == "f":
-            if got.dtype != np.float64:
+            if structure_only and got.dtype != np.float64:
                 why = {"f": " (float64 is the contract: avoid dtype=np.float32 and float32 constants)",
                        "i": f" ({INTEGER}: start from a float array)",
                        "u": f" ({INTEGER}: start from a float array)",
                        "b": f" ({BOOL}: convert with .astype(np.float64))"}.get(got.dtype.kind, "")
                 return Problem("dtype", where, f"{where} has dtype {got.dtype}, expected float64{why}",
                                got, expected)
+            if structure_only:
+                return None
+            if got.dtype.kind not in NUMERIC:
+                return Problem("dtype", where, f"{where} has dtype {got.dtype}: its values cannot be compared",
+                               got, expected)
             bad = np.isfinite(expected) & ~np.isfinite(got)
             if bad.any():
                 i = tuple(int(v) for v in np.argwhere(bad)[0])
                 return Problem("nonfinite", where, f"{where} has {got[i]} at index {i} where the oracle "
                                f"gives {expected[i]:.6g} ({int(bad.sum())} non-finite value(s))", got, expected)
-            if structure_only:
-                return None
             return value_problem(got, expected, rtol, atol, where)
-        if got.dtype.kind not in "biu":
+        if got.dtype.kind not in ("biu" if structure_only else NUMERIC):
             return Problem("dtype", where, f"{where} has dtype {got.dtype}, expected an integer or bool array",
                            got, expected)
         if not structure_only and not np.array_equal(got.astype(np.int64), expected.astype(np.int64)):

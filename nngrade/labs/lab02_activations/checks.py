@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nngrade.cases import SHAPES, extremes, points, random_arrays
+from nngrade import battery
 from nngrade.registry import Case, Check, Likely
 from reference.activations import Keras, Mistakes, Torch
 
@@ -193,13 +193,7 @@ def _distinct(value, right):
 LIKELY = {fn: tuple(Likely(r.message, _distinct(r.value, getattr(Torch, fn))) for r in rows)
           for fn, rows in LIKELY.items()}
 
-KINKS = {
-    "binary_step": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
-    "relu": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
-    "leaky_relu": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
-    "elu": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
-    "selu": (-1.0, -1e-12, 0.0, 1e-12, 1.0),
-}
+KINKED = ("binary_step", "relu", "leaky_relu", "elu", "selu")     # checked at z = 0 and around it
 EXTRA = {  # non-default extra arguments; dyadic values so that Keras agrees exactly
     "leaky_relu": [{"alpha": 0.0625}, {"alpha": 0.25}],
     "elu": [{"alpha": 0.5}, {"alpha": 1.5}],
@@ -208,28 +202,11 @@ EXTRA = {  # non-default extra arguments; dyadic values so that Keras agrees exa
 
 
 def _elementwise(name: str) -> list[Check]:
-    checks = []
-    for fn in (name, name + "_grad"):
-        common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=tuple(LIKELY.get(fn, ())),
-                      differs=DIFFERS.get(name))
-        checks += [
-            Check(fn, "types and shapes", 1, lambda rng: random_arrays(rng, [(4,), (2, 3), (2, 1, 3)]),
-                  structure_only=True, **common),
-            Check(fn, "typical values on random shapes", 2, random_arrays, **common),
-        ]
-        kink = KINKS.get(name, (-2.0, -0.5, 0.0, 0.5, 2.0))
-        edge = dict(common, differs=DIFFERS.get(f"{fn}@0", common["differs"]))
-        checks.append(Check(fn, "at z = 0 and around it" if name in KINKS else "edge values", 1,
-                            lambda rng, k=kink: points(*k, note="exact values around z = 0"), **edge))
-        checks.append(Check(fn, "stable at +-1e3 (no overflow, NaN or warning)", 1, extremes,
-                            stable=True, **common))
-        for kw in EXTRA.get(name, []):
-            label = ", ".join(f"{k}={v}" for k, v in kw.items())
-            kink_kw = points(*KINKS[name], note="exact values around z = 0", **kw) if name in KINKS else []
-            checks.append(Check(fn, f"extra argument {label}", 1,
-                                lambda rng, kw=kw, k=kink_kw: random_arrays(rng, SHAPES[:2], **kw)
-                                + extremes(rng, **kw) + k, stable=True, **common))
-    return checks
+    return [c for fn in (name, name + "_grad") for c in battery.elementwise(
+        fn, kinks=battery.KINK if name in KINKED else None, extra=EXTRA.get(name, ()),
+        edge_overrides={"differs": DIFFERS.get(f"{fn}@0", DIFFERS.get(name))},
+        torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=tuple(LIKELY.get(fn, ())),
+        differs=DIFFERS.get(name))]
 
 
 def _softmax_cases(rng, with_grad=False, **kw):
@@ -258,14 +235,11 @@ def _softmax_axes(rng, with_grad=False):
 def _softmax_checks() -> list[Check]:
     checks = []
     for fn, g in (("softmax", False), ("softmax_backward", True)):
-        common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=tuple(LIKELY.get(fn, ())))
-        checks += [
-            Check(fn, "types and shapes", 1, lambda rng, g=g: _softmax_cases(rng, g), structure_only=True, **common),
-            Check(fn, "typical values on random shapes", 2, lambda rng, g=g: _softmax_cases(rng, g), **common),
-            Check(fn, "stable at +-1e3 (no overflow, NaN or warning)", 1,
-                  lambda rng, g=g: _softmax_extremes(rng, g), stable=True, **common),
-            Check(fn, "extra argument axis=0 and axis=1", 1, lambda rng, g=g: _softmax_axes(rng, g), **common),
-        ]
+        checks += battery.checks(
+            fn, types=lambda rng, g=g: _softmax_cases(rng, g), typical=lambda rng, g=g: _softmax_cases(rng, g),
+            stable=(battery.STABLE, lambda rng, g=g: _softmax_extremes(rng, g)),
+            extra=[("axis=0 and axis=1", lambda rng, g=g: _softmax_axes(rng, g))],
+            torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=tuple(LIKELY.get(fn, ())))
     return checks
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nngrade import battery
 from nngrade.registry import Case, Check, Likely
 from reference.activations import Torch as Activations
 from reference.losses import EPS, NAMES, Keras, Mistakes, Torch
@@ -113,8 +114,8 @@ def categorical(rng, shapes=CLASS_SHAPES, sparse=False, scale=1.0, **kw):
     for n, k in shapes:
         y = one_hot(rng, n, k)
         p = rng.dirichlet(np.ones(k), size=n)
-        if scale != 1.0:
-            p *= rng.uniform(0.5, 1.5, size=(n, 1))
+        if scale != 1.0:     # row sums in [0.5, 1.5], every p below 0.98: the clip plays no part
+            p *= np.minimum(rng.uniform(0.5, 1.5, size=(n, 1)), 0.98 / p.max(axis=1, keepdims=True))
         out.append(Case((y.argmax(axis=1) if sparse else y, p), dict(kw)))
     return out
 
@@ -367,76 +368,100 @@ KERAS_HINGE_KINK = ("at the kink 1 - y s = 0 Keras's maximum(1 - y s, 0) passes 
 
 
 # ---------------------------------------------------------------- the rows
-def _pair(name, types, typical, edges, extra=(), more=(), differs=None):
-    """The checks of `name` and `name_grad`. `edges`, `extra` and `more`: (what, cases, options)."""
+def _pair(name, types, typical, edges=(), stable=None, extra=(), more=(), differs=None):
+    """The battery (nngrade.battery) of `name` and of `name_grad`. `edges`, `more`, `extra`:
+    (what, cases[, options]); `stable`: (what, cases[, options]); an option `differs` may be
+    {"value": ..., "grad": ...}, as `differs`."""
+    def pick(d, fn):
+        return d.get("grad" if fn.endswith("_grad") else "value") if isinstance(d, dict) else d
+
+    def rows(items, fn):
+        """Each item's options, its `differs` picked for `fn` (none: the pair's own applies)."""
+        out = []
+        for what, cases, *rest in items:
+            o = dict(rest[0]) if rest else {}
+            d = pick(o.pop("differs", None), fn)
+            out.append((what, cases, dict(o, differs=d) if d else o))
+        return out
     checks = []
     for fn in (name, name + "_grad"):
-        is_grad = fn.endswith("_grad")
-        common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=tuple(LIKELY.get(fn, ())))
-
-        def opts(o):
-            o = dict(o)
-            d = o.pop("differs", {})
-            d = d.get("grad" if is_grad else "value") if isinstance(d, dict) else d
-            return dict(common, differs=d or (differs or {}).get("grad" if is_grad else "value"), **o)
-
-        checks.append(Check(fn, "types and shapes", 1, types, structure_only=True, **dict(common)))
-        checks.append(Check(fn, "typical values on several batch shapes", 2, typical, **opts({})))
-        for what, cases, o in list(edges) + list(more) + list(extra):
-            checks.append(Check(fn, what, 1, cases, **opts(o)))
+        checks += battery.checks(
+            fn, types=types, typical=typical, typical_what="typical values on several batch shapes",
+            edges=rows(list(edges) + list(more), fn), stable=rows([stable], fn)[0] if stable else None,
+            extra=rows(extra, fn), torch=getattr(Torch, fn), keras=getattr(Keras, fn),
+            likely=tuple(LIKELY.get(fn, ())), differs=pick(differs or {}, fn))
     return checks
 
 
+def _in_the_clip_zone(edge_cases):
+    """The edge inputs with every probability (and target of a KL) at or beyond the bounds moved
+    just inside them (0 -> eps / 4, 1 -> 1 - eps / 4): values that the clip changes, and none where
+    an unclipped log would warn (the stability check owns those)."""
+    def cases(rng, **kw):
+        eps = kw.get("eps", EPS)
+        out = []
+        for c in edge_cases(rng, **kw):
+            y, p = c.args
+            soft = lambda a: np.where(a <= 0, eps / 4, np.where(a == 1, 1 - eps / 4, a))   # noqa: E731
+            y = soft(y) if np.asarray(y).dtype.kind == "f" and edge_cases is kl_edges else y
+            q = soft(p)
+            if p.ndim == 2 and np.allclose(p.sum(axis=1), 1.0):    # rows that summed to 1 still do
+                rows = np.arange(len(q))
+                q[rows, q.argmax(axis=1)] -= q.sum(axis=1) - 1.0
+            out.append(Case((y, q), dict(c.kwargs), f"probabilities just inside [eps, 1 - eps] and "
+                            f"beyond it, eps = {eps:g}"))
+        return out
+    return cases
+
+
 def _extra_eps(cases_typical, cases_edge):
-    return [(f"extra argument eps={kw['eps']!r}",
-             lambda rng, kw=kw: cases_typical(rng, **kw)[:2] + cases_edge(rng, **kw),
-             {"stable": True}) for kw in EXTRA_EPS]
+    return [(f"eps={kw['eps']!r}", lambda rng, kw=kw: cases_typical(rng, **kw)[:2]
+             + _in_the_clip_zone(cases_edge)(rng, **kw)) for kw in EXTRA_EPS]
 
 
 def _checks() -> list[Check]:
     small = [(3,), (2, 2)]
     small_classes = [(2, 3)]
+    clipped = "p exactly 0 and 1: clipped, finite, no warning"
     c = []
     c += _pair("mse", lambda rng: regression(rng, small), regression,
-               [("zero errors and a large one", zero_errors, {})])
+               [("zero errors and a large one", zero_errors)])
     c += _pair("mae", lambda rng: regression(rng, small), regression,
-               [("errors of exactly 0 (the kink of abs(e))", zero_errors, {})])
+               [("errors of exactly 0 (the kink of abs(e))", zero_errors)])
     c += _pair("huber", lambda rng: huber_regression(rng, small), huber_regression,
-               [("errors exactly 0 and +-delta", huber_edges, {})],
-               extra=[(f"extra argument delta={d:g}",
-                       lambda rng, d=d: huber_regression(rng, ELEMENTWISE_SHAPES[2:], delta=d)
-                       + huber_edges(rng, delta=d), {}) for d in (0.5, 2.0)])
+               [("errors exactly 0 and +-delta", huber_edges)],
+               extra=[(f"delta={d:g}", lambda rng, d=d: huber_regression(rng, ELEMENTWISE_SHAPES[2:], delta=d)
+                       + huber_edges(rng, delta=d)) for d in (0.5, 2.0)])
     c += _pair("binary_crossentropy", lambda rng: binary(rng, small, soft=False), binary,
-               [("p exactly 0 and 1: clipped, finite, no warning", binary_edges, {"stable": True})],
-               extra=_extra_eps(binary, binary_edges))
+               stable=(clipped, binary_edges), extra=_extra_eps(binary, binary_edges))
     c += _pair("binary_crossentropy_from_logits", lambda rng: logits(rng, small), logits,
-               [("huge logits: finite, no overflow or warning", huge_logits, {"stable": True})])
+               stable=("huge logits: finite, no overflow or warning", huge_logits))
     c += _pair("categorical_crossentropy", lambda rng: categorical(rng, small_classes), categorical,
-               [("p exactly 0 and 1: clipped, finite, no warning", categorical_edges, {"stable": True})],
+               stable=(clipped, categorical_edges),
                more=[("rows that do not sum to 1 are used as given", lambda rng: categorical(rng, scale=2.0),
                       {"differs": {"value": KERAS_RENORM_VALUE}})],
                extra=_extra_eps(categorical, categorical_edges),
                differs={"grad": KERAS_RENORM_GRAD})
-    sp_cases = lambda rng, **kw: categorical(rng, sparse=True, **kw)
-    sp_edges = lambda rng, **kw: categorical_edges(rng, sparse=True, **kw)
+    sp_cases = lambda rng, **kw: categorical(rng, sparse=True, **kw)      # noqa: E731
+    sp_edges = lambda rng, **kw: categorical_edges(rng, sparse=True, **kw)      # noqa: E731
     c += _pair("sparse_categorical_crossentropy", lambda rng: sp_cases(rng, shapes=small_classes), sp_cases,
-               [("p exactly 0 and 1: clipped, finite, no warning", sp_edges, {"stable": True})],
+               stable=(clipped, sp_edges),
                more=[("rows that do not sum to 1 are used as given", lambda rng: sp_cases(rng, scale=2.0),
                       {"differs": {"value": KERAS_RENORM_VALUE}})],
-               extra=[(what, cases, dict(o, differs={"value": KERAS_SPARSE_CLIP}))
-                      for what, cases, o in _extra_eps(sp_cases, sp_edges)],
+               extra=[(what, cases, {"differs": {"value": KERAS_SPARSE_CLIP}})
+                      for what, cases in _extra_eps(sp_cases, sp_edges)],
                differs={"grad": KERAS_SPARSE_GRAD})
     c += _pair("softmax_crossentropy_from_logits", lambda rng: class_logits(rng, small_classes), class_logits,
-               [("huge logits: finite, no overflow or warning", huge_class_logits, {"stable": True})])
+               stable=("huge logits: finite, no overflow or warning", huge_class_logits))
     c += _pair("kl_divergence", lambda rng: distributions(rng, small_classes), distributions,
-               [("zeros in y_true, p exactly 0 and 1: clipped, finite, no warning", kl_edges, {"stable": True})],
+               stable=("zeros in y_true, p exactly 0 and 1: clipped, finite, no warning", kl_edges),
                extra=_extra_eps(distributions, kl_edges))
     c += _pair("poisson", lambda rng: counts(rng, small), counts,
-               [("predictions of exactly 0: finite, no warning", poisson_edges, {"stable": True})],
+               stable=("predictions of exactly 0: finite, no warning", poisson_edges),
                extra=_extra_eps(counts, poisson_edges))
     c += _pair("msle", lambda rng: positives(rng, small), positives,
-               [("values at 0, below eps and negative: finite, no warning", msle_edges,
-                 {"stable": True, "differs": {"grad": KERAS_MSLE_EPS}})],
+               stable=("values at 0, below eps and negative: finite, no warning", msle_edges,
+                       {"differs": {"grad": KERAS_MSLE_EPS}}),
                extra=_extra_eps(positives, msle_edges))
     c += _pair("hinge", lambda rng: margins(rng, small), margins,
                [("margins of exactly 1 (the kink)", hinge_kinks, {"differs": {"grad": KERAS_HINGE_KINK}})])

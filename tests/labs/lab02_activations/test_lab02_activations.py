@@ -235,7 +235,7 @@ WRONG = {   # function: (a wrong definition, a phrase its feedback must contain)
                 "is not numerically stable on this input: NumPy warned 'RuntimeWarning: overflow"),
     "softmax_backward": ("def softmax_backward(z, grad_out, axis=-1):\n    s = softmax(z, axis)\n"
                          "    return grad_out * s * (1 - s)\n", "the diagonal s (1 - s) only"),
-    "relu": ("def relu(z):\n    z[z < 0] = 0\n    return z\n", "modified its argument 1 in place"),
+    "relu": ("def relu(z):\n    z[z < 0] = 0\n    return z\n", "modified z in place"),
     "sigmoid": ("def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n", "overflow encountered in exp"),
 }
 
