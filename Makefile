@@ -21,7 +21,7 @@ FORCE ?=
 LABS ?=
 SET ?= newest
 
-.PHONY: install lab labs grade grade-class test versions mutants contract release gradescope bench conventions clean
+.PHONY: install lab labs grade grade-class test versions mutants contract new-lab release gradescope bench conventions clean
 
 install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	@if [ -x $(PY) ] && cmp -s requirements.txt $(VENV)/nnlabs-pins.txt; then \
@@ -68,6 +68,9 @@ conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 
 bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory
 	$(PY) -m nngrade bench
+
+new-lab:  ## the files of a new lab with one example function: NAME=labNN_topic (docs/adding-a-lab.md)
+	$(PY) -m nngrade new-lab $(NAME)
 
 contract:  ## regenerate docs/labs.md (the graded functions of each lab)
 	$(PY) -m nngrade contract

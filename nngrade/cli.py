@@ -122,6 +122,25 @@ def cmd_mutants(a) -> int:
     return 0 if ok else 1
 
 
+def cmd_new_lab(a) -> int:
+    import subprocess
+    from nngrade.newlab import scaffold
+    from nngrade.notebooks import generate_all
+    root = Path(__file__).resolve().parent.parent
+    try:
+        written = scaffold(root, a.lab, a.title)
+    except (FileExistsError, ValueError) as e:
+        print(f"new-lab: {e}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path.relative_to(root)}")
+    generate_all(root / "solutions", root / "labs")          # its student notebook
+    subprocess.run([sys.executable, "-m", "nngrade", "contract"], cwd=root, check=True)   # a new process: it finds the lab
+    print(f"Next: edit the files above (docs/adding-a-lab.md), then `make labs`, `make contract`, "
+          f"`make mutants LAB={a.lab[3:5]}` and `make test`.")
+    return 0
+
+
 def cmd_limits(a) -> int:
     from nngrade.config import Limits
     print(Limits.describe())
@@ -204,6 +223,11 @@ def main(argv=None) -> int:
     m = sub.add_parser("mutants", help="grade every mutant and valid alternative in tests/labs/<lab>/mutants.py")
     m.add_argument("--lab", default=None, help="lab number(s) (default: all)")
     m.set_defaults(run=cmd_mutants)
+
+    nl = sub.add_parser("new-lab", help="the files of a new lab, with one example function that grades green")
+    nl.add_argument("lab", help="its name, labNN_topic (e.g. lab10_regularization)")
+    nl.add_argument("--title", default=None, help="the notebook's title (default: Lab NN: Topic)")
+    nl.set_defaults(run=cmd_new_lab)
 
     lm = sub.add_parser("limits", help="every limit of the grader with its default and help text")
     lm.set_defaults(run=cmd_limits)

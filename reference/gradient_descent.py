@@ -14,7 +14,6 @@ torch.optim, for the feedback.
 from __future__ import annotations
 
 from enum import Enum
-
 from functools import lru_cache
 
 import numpy as np

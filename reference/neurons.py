@@ -26,7 +26,6 @@ predictions are made), never a hand-written rule.
 from __future__ import annotations
 
 from enum import Enum
-
 from functools import lru_cache
 
 import numpy as np

@@ -20,10 +20,9 @@ Float64 NumPy in and out; each framework is imported on first use (`reference._f
 """
 from __future__ import annotations
 
-from enum import Enum
-
 import hashlib
 import math
+from enum import Enum
 
 import numpy as np
 

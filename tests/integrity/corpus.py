@@ -41,12 +41,15 @@ def corpus(results_file) -> list[Bad]:
             cells=replace_in_solution("def gaussian(z):", "def gausian(z):"), base=False),
         Bad("wrong_signature", {"relu"}, "check its signature", ["def relu(z, alpha):\n    return z\n"]),
         Bad("raises", {"tanh"}, "raised ValueError", ["def tanh(z):\n    raise ValueError('oops')\n"]),
-        Bad("returns_list", {"relu"}, "got a list", ["def relu(z):\n    return [max(v, 0.0) for v in z.ravel()]\n"]),
+        # a right answer of the wrong type costs the types check only (the value checks read the values)
+        Bad("returns_list", {"relu"}, "got a list", ["def relu(z):\n    return [max(v, 0.0) for v in z.ravel()]\n"],
+            partial=True),
         Bad("returns_float32", {"tanh"}, "dtype float32",
-            ["def tanh(z):\n    return np.tanh(z).astype(np.float32)\n"]),
+            ["def tanh(z):\n    return np.tanh(z).astype(np.float32)\n"], partial=True),
         Bad("wrong_shape", {"softmax"}, "has shape",
             ["def softmax(z, axis=-1):\n    e = np.exp(z - z.max())\n    return (e / e.sum()).ravel()\n"]),
-        Bad("returns_nan", {"gaussian"}, "nan", ["def gaussian(z):\n    return np.full(np.shape(z), np.nan)\n"]),
+        Bad("returns_nan", {"gaussian"}, "nan", ["def gaussian(z):\n    return np.full(np.shape(z), np.nan)\n"],
+            partial=True),      # the right type and shape: NaN values cost the value checks
         Bad("always_equal_object", {"relu"}, "`AlwaysEqual` object",
             ["class AlwaysEqual:\n    def __eq__(self, o): return True\n    def __float__(self): return 0.0\n",
              "def relu(z):\n    return AlwaysEqual()\n"]),
