@@ -64,7 +64,8 @@ MUTANTS = [
            expect="with the weights of its start"),
     Mutant("perceptron_fit", "update with the wrong sign (yhat - y)", replace("y_i - y_hat", "y_hat - y_i")),
     Mutant("perceptron_fit", "stops at the first row it gets right (a break in the loop over the rows)",
-           replace("                mistakes += 1\n", "                mistakes += 1\n            else:\n                break\n")),
+           replace("                mistakes += 1\n",
+                   "                mistakes += 1\n            else:\n                break\n")),
     Mutant("perceptron_fit", "one epoch too many (range(epochs + 1))", replace("range(epochs)", "range(epochs + 1)")),
     Mutant("perceptron_fit", "shuffles the rows",
            replace("    for _ in range(epochs):\n", "    rng = np.random.default_rng(0)\n    for _ in range(epochs):\n")

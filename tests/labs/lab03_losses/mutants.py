@@ -111,7 +111,8 @@ def binary_crossentropy(y_true, y_pred, eps=1e-7):
            expect=M.UNSTABLE),
     Mutant("binary_crossentropy_from_logits", "clipped sigmoid: binary_crossentropy(y, sigmoid(z))",
            replace(BCE_LOGITS_RETURN, "return binary_crossentropy(y, sigmoid(z))"), expect="you clipped sigmoid(z)"),
-    Mutant("binary_crossentropy_from_logits", "log1p(exp(-z)) without |z|", replace("np.exp(-np.abs(z))", "np.exp(-z)")),
+    Mutant("binary_crossentropy_from_logits", "log1p(exp(-z)) without |z|",
+           replace("np.exp(-np.abs(z))", "np.exp(-z)")),
     Mutant("binary_crossentropy_from_logits", "sum instead of mean", replace("np.mean(", "np.sum("),
            expect=M.TOO_LARGE),
 
@@ -128,7 +129,8 @@ def binary_crossentropy(y_true, y_pred, eps=1e-7):
     # ---- categorical_crossentropy ---------------------------------------------------------
     Mutant("categorical_crossentropy", "renormalises the rows (Keras)",
            replace("    pc = np.clip(np.asarray(y_pred, dtype=np.float64), eps",
-                   "    p = np.asarray(y_pred, dtype=np.float64)\n    pc = np.clip(p / p.sum(axis=-1, keepdims=True), eps"),
+                   "    p = np.asarray(y_pred, dtype=np.float64)\n"
+                   "    pc = np.clip(p / p.sum(axis=-1, keepdims=True), eps"),
            expect=RENORM),
     Mutant("categorical_crossentropy", "mean over all elements",
            replace("np.mean(np.sum(y * np.log(pc), axis=-1))", "np.mean(y * np.log(pc))"), expect=M.TOO_SMALL),
@@ -265,7 +267,8 @@ def kl_divergence(y_true, y_pred, eps=1e-7):
            expect="max(p, eps) has derivative 0"),
     Mutant("msle_grad", "forgets the 2", replace("2.0 * d", "d"), expect=M.HALF),
     Mutant("msle_grad", "sign flipped",
-           replace("d = np.log1p(pm) - np.log1p(np.maximum(y, eps))", "d = np.log1p(np.maximum(y, eps)) - np.log1p(pm)"),
+           replace("d = np.log1p(pm) - np.log1p(np.maximum(y, eps))",
+                   "d = np.log1p(np.maximum(y, eps)) - np.log1p(pm)"),
            expect=M.SIGN),
 
     # ---- hinge ----------------------------------------------------------------------------
