@@ -1,194 +1,76 @@
 """Mutants and valid alternatives of lab01_neurons (see nngrade/mutants.py).
 
-Each source is a complete `def` appended to the solution notebook as a last cell; it may
-call the solution's other functions (`perceptron`, `gate_params`) and its constants
-(`TRUTH_2`). `expect` is a phrase the feedback must contain: a `likely` row or a sentence
-of the forward-pass comparison in nngrade/labs/lab01_neurons/checks.py, a generic diagnosis of
-nngrade/diagnose.py, or the engine's own message (dtype, type, stability, in place).
+A mutant is a patch of the solution's own definition (`replace(old, new)`), so that its mistake
+is the only difference; a row that is a different way of writing the function (the +-1
+textbook rule, another XOR construction) and every alternative is a complete `def`, which may
+call the solution's other functions (`perceptron`, `gate_params`). `expect` is a phrase the
+feedback must contain: a `likely` row or a sentence of the forward-pass comparison in
+nngrade/labs/lab01_neurons/checks.py, or a generic one of nngrade.mistakes.
 """
-from nngrade.mutants import Alternative, Mutant
+from nngrade import mistakes as M
+from nngrade.labs.lab01_neurons.checks import FIRES_AT_ZERO
+from nngrade.mutants import Alternative, Mutant, replace
 
-FIRES_AT_ZERO = "a step unit fires at z = 0"
-UNSTABLE = "is not numerically stable"
-IN_PLACE = "in place"
+FLOAT64 = "float64 is the contract"                  # nngrade.compare: a float32 result
+NOT_INTEGER = "expected an integer or bool array"    # nngrade.compare: floats where 0/1 labels are asked
 
 MUTANTS = [
     # ---- mp_neuron ------------------------------------------------------------------------
-    Mutant("mp_neuron", "strict threshold: sum > theta", """
-def mp_neuron(X, theta):
-    return (np.asarray(X).sum(axis=1) > theta).astype(np.int64)
-""", expect="use sum >= theta, not >"),
-    Mutant("mp_neuron", "sums over the batch axis", """
-def mp_neuron(X, theta):
-    return (np.asarray(X).sum(axis=0) >= theta).astype(np.int64)
-""", expect="has shape"),
-    Mutant("mp_neuron", "returns floats", """
-def mp_neuron(X, theta):
-    return (np.asarray(X).sum(axis=1) >= theta).astype(np.float64)
-""", expect="expected an integer or bool array"),
-    Mutant("mp_neuron", "compares the mean with theta", """
-def mp_neuron(X, theta):
-    return (np.asarray(X).mean(axis=1) >= theta).astype(np.int64)
-"""),
-    Mutant("mp_neuron", "keeps a column: shape (N, 1)", """
-def mp_neuron(X, theta):
-    return (np.asarray(X).sum(axis=1, keepdims=True) >= theta).astype(np.int64)
-""", expect="has shape"),
+    Mutant("mp_neuron", "strict threshold: sum > theta", replace(") >= theta", ") > theta"),
+           expect="use sum >= theta, not >"),
+    Mutant("mp_neuron", "sums over the batch axis", replace("axis=1", "axis=0"), expect="has shape"),
+    Mutant("mp_neuron", "returns floats", replace("np.int64", "np.float64"), expect=NOT_INTEGER),
+    Mutant("mp_neuron", "compares the mean with theta", replace("X.sum(", "X.mean(")),
+    Mutant("mp_neuron", "keeps a column: shape (N, 1)", replace("axis=1)", "axis=1, keepdims=True)"),
+           expect="has shape"),
 
     # ---- perceptron -----------------------------------------------------------------------
-    Mutant("perceptron", "strict: fires at z > 0", """
-def perceptron(X, w, b):
-    return (X @ w + b > 0).astype(np.int64)
-""", expect="use >= 0, not > 0"),
-    Mutant("perceptron", "forgets the bias", """
-def perceptron(X, w, b):
-    return (X @ w >= 0).astype(np.int64)
-""", expect="the bias is missing"),
-    Mutant("perceptron", "subtracts the bias (b read as the threshold)", """
-def perceptron(X, w, b):
-    return (X @ w - b >= 0).astype(np.int64)
-""", expect="the bias has the wrong sign"),
-    Mutant("perceptron", "returns the pre-activation z", """
-def perceptron(X, w, b):
-    return X @ w + b
-""", expect="expected an integer or bool array"),
-    Mutant("perceptron", "returns -1/+1 labels", """
-def perceptron(X, w, b):
-    return np.where(X @ w + b >= 0, 1, -1)
-"""),
+    Mutant("perceptron", "strict: fires at z > 0", replace("(z >= 0)", "(z > 0)"), expect="use >= 0, not > 0"),
+    Mutant("perceptron", "forgets the bias", replace("np.float64) + b", "np.float64)"),
+           expect="the bias is missing"),
+    Mutant("perceptron", "subtracts the bias (b read as the threshold)", replace("np.float64) + b", "np.float64) - b"),
+           expect="the bias has the wrong sign"),
+    Mutant("perceptron", "returns the pre-activation z", replace("return (z >= 0).astype(np.int64)", "return z"),
+           expect=NOT_INTEGER),
+    Mutant("perceptron", "returns -1/+1 labels", replace("(z >= 0).astype(np.int64)", "np.where(z >= 0, 1, -1)")),
 
     # ---- gate_params ----------------------------------------------------------------------
-    Mutant("gate_params", "AND with b = -1: (1, 0) sits on the boundary and fires", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.0), "or": ([1.0, 1.0], -0.5), "nand": ([-1.0, -1.0], 1.5),
-             "nor": ([-1.0, -1.0], 0.5), "not": ([-1.0], 0.5)}
-    w, b = table[name]
-    return np.array(w), b
-""", expect=FIRES_AT_ZERO),
-    Mutant("gate_params", "NAND and NOR swapped", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.5), "or": ([1.0, 1.0], -0.5), "nand": ([-1.0, -1.0], 0.5),
-             "nor": ([-1.0, -1.0], 1.5), "not": ([-1.0], 0.5)}
-    w, b = table[name]
-    return np.array(w), b
-""", expect="the `nand` gate is [1, 1, 1, 0]"),
-    Mutant("gate_params", "NOT with two weights", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.5), "or": ([1.0, 1.0], -0.5), "nand": ([-1.0, -1.0], 1.5),
-             "nor": ([-1.0, -1.0], 0.5), "not": ([-1.0, 0.0], 0.5)}
-    w, b = table[name]
-    return np.array(w), b
-""", expect="w has shape (2,), expected (1,)"),
-    Mutant("gate_params", "returns lists instead of an array", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.5), "or": ([1.0, 1.0], -0.5), "nand": ([-1.0, -1.0], 1.5),
-             "nor": ([-1.0, -1.0], 0.5), "not": ([-1.0], 0.5)}
-    return table[name]
-""", expect="w should be a numpy.ndarray"),
-    Mutant("gate_params", "OR written as the notes' inequalities with b = 0", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.5), "or": ([1.1, 1.1], 0.0), "nand": ([-1.0, -1.0], 1.5),
-             "nor": ([-1.0, -1.0], 0.5), "not": ([-1.0], 0.5)}
-    w, b = table[name]
-    return np.array(w), b
-""", expect=FIRES_AT_ZERO),
-    Mutant("gate_params", "returns (b, w)", """
-def gate_params(name):
-    table = {"and": ([1.0, 1.0], -1.5), "or": ([1.0, 1.0], -0.5), "nand": ([-1.0, -1.0], 1.5),
-             "nor": ([-1.0, -1.0], 0.5), "not": ([-1.0], 0.5)}
-    w, b = table[name]
-    return b, np.array(w)
-""", expect="w should be a numpy.ndarray"),
+    Mutant("gate_params", "AND with b = -1: (1, 0) sits on the boundary and fires",
+           replace('"and": ([1.0, 1.0], -1.5)', '"and": ([1.0, 1.0], -1.0)'), expect=FIRES_AT_ZERO),
+    Mutant("gate_params", "NAND and NOR swapped",
+           replace('"nand": ([-1.0, -1.0], 1.5)', '"nand": ([-1.0, -1.0], 0.5)')
+           + replace('"nor": ([-1.0, -1.0], 0.5)', '"nor": ([-1.0, -1.0], 1.5)'),
+           expect="the `nand` gate is [1, 1, 1, 0]"),
+    Mutant("gate_params", "NOT with two weights", replace('"not": ([-1.0], 0.5)', '"not": ([-1.0, 0.0], 0.5)'),
+           expect="w has shape (2,), expected (1,)"),
+    Mutant("gate_params", "returns the table's list and float, not an array",
+           replace("return np.array(w, dtype=np.float64), float(b)", "return w, b"),
+           expect="w should be a numpy.ndarray"),
+    Mutant("gate_params", "OR written as the notes' inequalities with b = 0",
+           replace('"or": ([1.0, 1.0], -0.5)', '"or": ([1.1, 1.1], 0.0)'), expect=FIRES_AT_ZERO),
+    Mutant("gate_params", "returns (b, w)",
+           replace("return np.array(w, dtype=np.float64), float(b)", "return float(b), np.array(w, dtype=np.float64)"),
+           expect="w should be a numpy.ndarray"),
 
     # ---- perceptron_fit -------------------------------------------------------------------
-    Mutant("perceptron_fit", "predicts with z > 0", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        mistakes = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - (1.0 if x_i @ w + b > 0 else 0.0)
-            w, b = w + lr * delta * x_i, b + lr * delta
-            mistakes += delta != 0
-        if mistakes == 0:
-            break
-    return w, float(b)
-""", expect="your rule predicts 0 there"),
-    Mutant("perceptron_fit", "the bias update without lr", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        mistakes = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - (1.0 if x_i @ w + b >= 0 else 0.0)
-            w, b = w + lr * delta * x_i, b + delta
-            mistakes += delta != 0
-        if mistakes == 0:
-            break
-    return w, float(b)
-""", expect="the bias update needs the learning rate"),
-    Mutant("perceptron_fit", "predicts the whole epoch first (batch rule)", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        y_hat = (X @ w + b >= 0).astype(float)
-        if np.all(y_hat == y):
-            break
-        for x_i, y_i, p_i in zip(X, y, y_hat):
-            w, b = w + lr * (y_i - p_i) * x_i, b + lr * (y_i - p_i)
-    return w, float(b)
-""", expect="with the weights of its start"),
-    Mutant("perceptron_fit", "update with the wrong sign (yhat - y)", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        mistakes = 0
-        for x_i, y_i in zip(X, y):
-            delta = (1.0 if x_i @ w + b >= 0 else 0.0) - y_i
-            w, b = w + lr * delta * x_i, b + lr * delta
-            mistakes += delta != 0
-        if mistakes == 0:
-            break
-    return w, float(b)
-"""),
-    Mutant("perceptron_fit", "stops as soon as one row is right (break in the wrong loop)", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        for x_i, y_i in zip(X, y):
-            delta = y_i - (1.0 if x_i @ w + b >= 0 else 0.0)
-            if delta == 0:
-                break
-            w, b = w + lr * delta * x_i, b + lr * delta
-    return w, float(b)
-"""),
-    Mutant("perceptron_fit", "one epoch too many (range(epochs + 1))", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs + 1):
-        mistakes = 0
-        for x_i, y_i in zip(X, y):
-            delta = y_i - (1.0 if x_i @ w + b >= 0 else 0.0)
-            w, b = w + lr * delta * x_i, b + lr * delta
-            mistakes += delta != 0
-        if mistakes == 0:
-            break
-    return w, float(b)
-"""),
-    Mutant("perceptron_fit", "shuffles the rows", """
-def perceptron_fit(X, y, lr=1.0, epochs=100):
-    rng = np.random.default_rng(0)
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        mistakes = 0
-        for i in rng.permutation(len(X)):
-            delta = y[i] - (1.0 if X[i] @ w + b >= 0 else 0.0)
-            w, b = w + lr * delta * X[i], b + lr * delta
-            mistakes += delta != 0
-        if mistakes == 0:
-            break
-    return w, float(b)
-"""),
+    Mutant("perceptron_fit", "predicts with z > 0", replace("+ b >= 0", "+ b > 0"),
+           expect="your rule predicts 0 there"),
+    Mutant("perceptron_fit", "the bias update without lr", replace("b = b + lr * delta", "b = b + delta"),
+           expect="the bias update needs the learning rate"),
+    Mutant("perceptron_fit", "predicts the whole epoch first (batch rule)",
+           replace("        for x_i, y_i in zip(X, y):\n            y_hat = 1.0 if x_i @ w + b >= 0 else 0.0\n",
+                   "        y_hats = (X @ w + b >= 0).astype(np.float64)\n"
+                   "        for x_i, y_i, y_hat in zip(X, y, y_hats):\n"),
+           expect="with the weights of its start"),
+    Mutant("perceptron_fit", "update with the wrong sign (yhat - y)", replace("y_i - y_hat", "y_hat - y_i")),
+    Mutant("perceptron_fit", "stops at the first row it gets right (a break in the loop over the rows)",
+           replace("                mistakes += 1\n",
+                   "                mistakes += 1\n            else:\n                break\n")),
+    Mutant("perceptron_fit", "one epoch too many (range(epochs + 1))", replace("range(epochs)", "range(epochs + 1)")),
+    Mutant("perceptron_fit", "shuffles the rows",
+           replace("    for _ in range(epochs):\n", "    rng = np.random.default_rng(0)\n    for _ in range(epochs):\n")
+           + replace("        mistakes = 0\n", "        mistakes = 0\n        order = rng.permutation(len(X))\n")
+           + replace("zip(X, y)", "zip(X[order], y[order])")),
     Mutant("perceptron_fit", "turns the labels into -1/+1 in place (the +-1 textbook form)", """
 def perceptron_fit(X, y, lr=1.0, epochs=100):
     y[y == 0] = -1
@@ -202,33 +84,17 @@ def perceptron_fit(X, y, lr=1.0, epochs=100):
         if mistakes == 0:
             break
     return w, float(b)
-""", expect=IN_PLACE),
+""", expect=M.IN_PLACE),
 
     # ---- xor_network ----------------------------------------------------------------------
-    Mutant("xor_network", "output OR - AND >= 0: (0, 0) lands on z = 0 and fires", """
-def xor_network():
-    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
-    b1 = np.array([-0.5, -1.5])
-    W2 = np.array([[1.0], [-1.0]])
-    b2 = np.array([0.0])
-    return W1, b1, W2, b2
-""", expect=FIRES_AT_ZERO),
-    Mutant("xor_network", "W2 of shape (1, 2) (torch's weight layout)", """
-def xor_network():
-    W1 = np.array([[1.0, -1.0], [-1.0, 1.0]])
-    b1 = np.array([-0.5, -0.5])
-    W2 = np.array([[1.0, 1.0]])
-    b2 = np.array([-0.5])
-    return W1, b1, W2, b2
-""", expect="W2 has shape (1, 2), expected (2, 1)"),
-    Mutant("xor_network", "the output unit is AND: computes nothing but (1, 1)", """
-def xor_network():
-    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
-    b1 = np.array([-0.5, 0.5])
-    W2 = np.array([[1.0], [1.0]])
-    b2 = np.array([-1.5])
-    return W1, b1, W2, b2
-""", expect="XOR is [0, 1, 1, 0]"),
+    Mutant("xor_network", "the output's bias 0 (h1 + h2 >= 0): (0, 0) lands on z = 0 and fires",
+           replace("b2 = np.array([-0.5])", "b2 = np.array([0.0])"), expect=FIRES_AT_ZERO),
+    Mutant("xor_network", "W2 of shape (1, 2) (torch's weight layout)",
+           replace("W2 = np.array([[1.0], [1.0]])", "W2 = np.array([[1.0, 1.0]])"),
+           expect="W2 has shape (1, 2), expected (2, 1)"),
+    Mutant("xor_network", "the output unit is AND (b2 = -1.5): h1 and h2 are never on together",
+           replace("b2 = np.array([-0.5])", "b2 = np.array([-1.5])"), expect="XOR is [0, 1, 1, 0]"),
+    # the solution's W1 is symmetric: the transpose is a mistake of the OR/NAND construction only
     Mutant("xor_network", "W1 transposed in the OR/NAND construction", """
 def xor_network():
     W1 = np.array([[1.0, 1.0], [-1.0, -1.0]])
@@ -237,40 +103,22 @@ def xor_network():
     b2 = np.array([-1.5])
     return W1, b1, W2, b2
 """, expect="the grader's forward pass"),
-    Mutant("xor_network", "returns the outputs, not the weights", """
-def xor_network():
-    return np.array([0, 1, 1, 0])
-""", expect="the result should be a tuple (W1, b1, W2, b2)"),
+    Mutant("xor_network", "returns the outputs, not the weights",
+           replace("return W1, b1, W2, b2", "return np.array([0, 1, 1, 0])"),
+           expect="the result should be a tuple (W1, b1, W2, b2)"),
 
     # ---- sigmoid_neuron -------------------------------------------------------------------
-    Mutant("sigmoid_neuron", "the notes' formula, unstable for z = -1000", """
-def sigmoid_neuron(X, w, b):
-    return 1.0 / (1.0 + np.exp(-(X @ w + b)))
-""", expect=UNSTABLE),
-    Mutant("sigmoid_neuron", "sign of z flipped", """
-def sigmoid_neuron(X, w, b):
-    z = -(X @ w + b)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-""", expect="1 - sigmoid(z)"),
-    Mutant("sigmoid_neuron", "forgets the bias", """
-def sigmoid_neuron(X, w, b):
-    z = X @ w
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-""", expect="the bias is missing"),
-    Mutant("sigmoid_neuron", "returns a column (N, 1)", """
-def sigmoid_neuron(X, w, b):
-    z = (X @ w + b)[:, None]
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-""", expect="the values are right but the shape is not"),
-    Mutant("sigmoid_neuron", "float32", """
-def sigmoid_neuron(X, w, b):
-    z = (X @ w + b).astype(np.float32)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-""", expect="float64 is the contract"),
+    Mutant("sigmoid_neuron", "the notes' formula, unstable for z = -1000",
+           replace("np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))", "1.0 / (1.0 + np.exp(-z))"),
+           expect=M.UNSTABLE),
+    Mutant("sigmoid_neuron", "sign of z flipped: z = -(X @ w + b)",
+           replace("np.float64) + b\n", "np.float64) + b\n    z = -z\n"), expect="1 - sigmoid(z)"),
+    Mutant("sigmoid_neuron", "forgets the bias", replace("np.float64) + b", "np.float64)"),
+           expect="the bias is missing"),
+    Mutant("sigmoid_neuron", "w as a column (n, 1): returns a column (N, 1)",
+           replace("np.float64) + b", "np.float64)[:, None] + b"), expect=M.RESHAPED),
+    Mutant("sigmoid_neuron", "float32 (dtype=np.float32)", replace("dtype=np.float64", "dtype=np.float32", count=2),
+           expect=FLOAT64),
 ]
 
 ALTERNATIVES = [

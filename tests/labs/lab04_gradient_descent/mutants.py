@@ -1,225 +1,96 @@
 """Mutants and valid alternatives of lab04_gradient_descent (see nngrade/mutants.py).
 
-Each source is a complete `def` appended to the solution notebook as a last cell; it may
-call the solution's other functions (`f`, `error`, `grad_w`, `grad_b`). `expect` is a phrase
-the feedback must contain: a `likely` row of nngrade/labs/lab04_gradient_descent/checks.py, a
-generic diagnosis of nngrade/diagnose.py, or the engine's own message.
+A mutant is a patch of the solution's own definition (`replace(old, new)`), so that its mistake
+is the only difference; a row that is a different way of writing the function (a double loop)
+and every alternative is a complete `def`, which may call the solution's other functions (`f`,
+`error`, `grad_w`, `grad_b`). `expect` is a phrase the feedback must contain: a `likely` row of
+nngrade/labs/lab04_gradient_descent/checks.py, or a generic one of nngrade.mistakes.
 """
-from nngrade.mutants import Alternative, Mutant
+from nngrade import mistakes as M
+from nngrade.mutants import Alternative, Mutant, replace
 
-UNSTABLE = "is not numerically stable"
-SIGN = "opposite sign"
-HALF = "half of the expected value"
-TWICE = "exactly 2 times too large"
-TOO_SMALL = "times too small"
+STABLE_F = "np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))"     # the solution's sigmoid in f
+FX_GRAD = "(fx - y) * fx * (1.0 - fx)"                            # (f - y) f (1 - f), in grad_w and grad_b
 
 MUTANTS = [
     # ---- f --------------------------------------------------------------------------------
-    Mutant("f", "the notes' formula: overflows for w x + b = -1000", """
-def f(w, b, x):
-    return 1.0 / (1.0 + np.exp(-(w * x + b)))
-""", expect=UNSTABLE),
-    Mutant("f", "exp(+z): sigmoid(-z)", """
-def f(w, b, x):
-    z = -(w * np.asarray(x, dtype=float) + b)
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    return float(out) if np.ndim(x) == 0 else out
-""", expect="1 - f"),
-    Mutant("f", "forgets the bias", """
-def f(w, b, x):
-    z = w * np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    return float(out) if np.ndim(x) == 0 else out
-""", expect="the bias is missing"),
-    Mutant("f", "a 0-d array for a scalar x is fine, but a 1-element array is not", """
-def f(w, b, x):
-    z = np.atleast_1d(w * np.asarray(x, dtype=float) + b)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-""", expect="an array of one element"),
-    Mutant("f", "tanh instead of the logistic function", """
-def f(w, b, x):
-    out = np.tanh(w * np.asarray(x, dtype=float) + b)
-    return float(out) if np.ndim(x) == 0 else out
-"""),
+    Mutant("f", "the notes' formula: overflows for w x + b = -1000", replace(STABLE_F, "1.0 / (1.0 + np.exp(-z))"),
+           expect=M.UNSTABLE),
+    Mutant("f", "exp(+z) in the stable form (the branches swapped): sigmoid(-z)",
+           replace("1.0 / (1.0 + e), e / (1.0 + e)", "e / (1.0 + e), 1.0 / (1.0 + e)"), expect="1 - f"),
+    Mutant("f", "forgets the bias", replace("np.float64) + b", "np.float64)"), expect="the bias is missing"),
+    Mutant("f", "a 0-d array for a scalar x is fine, but a 1-element array is not",
+           replace("return float(out) if np.ndim(x) == 0 else out", "return np.atleast_1d(out)"),
+           expect=M.ONE_ELEMENT),
+    Mutant("f", "tanh instead of the logistic function", replace(STABLE_F, "np.tanh(z)")),
 
     # ---- error ----------------------------------------------------------------------------
-    Mutant("error", "no 1/2", """
-def error(w, b, X, Y):
-    return float(np.sum((f(w, b, X) - Y) ** 2))
-""", expect=TWICE),
-    Mutant("error", "mean instead of sum", """
-def error(w, b, X, Y):
-    return float(0.5 * np.mean((f(w, b, X) - Y) ** 2))
-""", expect=TOO_SMALL),
-    Mutant("error", "the slide's parentheses: only the first term halved", """
-def error(w, b, X, Y):
-    e = f(w, b, X) - Y
-    return float(0.5 * e[0] ** 2 + np.sum(e[1:] ** 2))
-""", expect="you halved only the first point's squared error"),
-    Mutant("error", "the notes' two points hard-coded", """
-def error(w, b, X, Y):
-    return float(0.5 * ((f(w, b, 0.5) - 0.2) ** 2 + (f(w, b, 2.5) - 0.9) ** 2))
-"""),
-    Mutant("error", "squares the sum of the errors", """
-def error(w, b, X, Y):
-    return float(0.5 * np.sum(f(w, b, X) - Y) ** 2)
-""", expect="square each point's error first"),
-    Mutant("error", "returns a 1-element array", """
-def error(w, b, X, Y):
-    return np.array([0.5 * np.sum((f(w, b, X) - Y) ** 2)])
-""", expect="an array of one element"),
+    Mutant("error", "no 1/2", replace("float(0.5 * ", "float("), expect=M.TWICE),
+    Mutant("error", "mean instead of sum", replace("np.sum(", "np.mean("), expect=M.TOO_SMALL),
+    Mutant("error", "the slide's parentheses: only the first term halved",
+           replace("0.5 * np.sum(residual ** 2)", "0.5 * residual[0] ** 2 + np.sum(residual[1:] ** 2)"),
+           expect="you halved only the first point's squared error"),
+    Mutant("error", "the notes' two points hard-coded",
+           replace("np.asarray(X, dtype=np.float64)) - np.asarray(Y, dtype=np.float64)",
+                   "np.array([0.5, 2.5])) - np.array([0.2, 0.9])")),
+    Mutant("error", "squares the sum of the errors", replace("np.sum(residual ** 2)", "np.sum(residual) ** 2"),
+           expect="square each point's error first"),
+    Mutant("error", "returns a 1-element array",
+           replace("return float(0.5 * np.sum(residual ** 2))", "return np.array([0.5 * np.sum(residual ** 2)])"),
+           expect=M.ONE_ELEMENT),
 
     # ---- grad_w ---------------------------------------------------------------------------
-    Mutant("grad_w", "forgets the factor x (returns grad_b)", """
-def grad_w(w, b, x, y):
-    fx = f(w, b, x)
-    return (fx - y) * fx * (1 - fx)
-""", expect="this is grad_b"),
-    Mutant("grad_w", "forgets the sigmoid's derivative", """
-def grad_w(w, b, x, y):
-    return (f(w, b, x) - y) * x
-""", expect="the sigmoid's derivative f (1 - f) is missing"),
-    Mutant("grad_w", "(y - f) instead of (f - y)", """
-def grad_w(w, b, x, y):
-    fx = f(w, b, x)
-    return (y - fx) * fx * (1 - fx) * x
-""", expect=SIGN),
-    Mutant("grad_w", "keeps the 2 of the square rule", """
-def grad_w(w, b, x, y):
-    fx = f(w, b, x)
-    return 2 * (fx - y) * fx * (1 - fx) * x
-""", expect=TWICE),
-    Mutant("grad_w", "sigma'(z) applied to z itself: z (1 - z)", """
-def grad_w(w, b, x, y):
-    z = w * x + b
-    return (f(w, b, x) - y) * z * (1 - z) * x
-"""),
+    Mutant("grad_w", "forgets the factor x (returns grad_b)", replace(" * (1.0 - fx) * x)", " * (1.0 - fx))"),
+           expect="this is grad_b"),
+    Mutant("grad_w", "forgets the sigmoid's derivative", replace(FX_GRAD, "(fx - y)"),
+           expect="the sigmoid's derivative f (1 - f) is missing"),
+    Mutant("grad_w", "(y - f) instead of (f - y)", replace("(fx - y)", "(y - fx)"), expect=M.SIGN),
+    Mutant("grad_w", "keeps the 2 of the square rule", replace("float((fx - y)", "float(2 * (fx - y)"),
+           expect=M.TWICE),
+    Mutant("grad_w", "sigma'(z) applied to z itself: z (1 - z)",
+           replace("    fx = f(w, b, x)\n", "    fx = f(w, b, x)\n    z = w * x + b\n")
+           + replace("fx * (1.0 - fx)", "z * (1.0 - z)")),
 
     # ---- grad_b ---------------------------------------------------------------------------
-    Mutant("grad_b", "multiplies by x (returns grad_w)", """
-def grad_b(w, b, x, y):
-    fx = f(w, b, x)
-    return (fx - y) * fx * (1 - fx) * x
-""", expect="that is grad_w"),
-    Mutant("grad_b", "forgets the sigmoid's derivative", """
-def grad_b(w, b, x, y):
-    return f(w, b, x) - y
-""", expect="the sigmoid's derivative f (1 - f) is missing"),
-    Mutant("grad_b", "(y - f) instead of (f - y)", """
-def grad_b(w, b, x, y):
-    fx = f(w, b, x)
-    return (y - fx) * fx * (1 - fx)
-""", expect=SIGN),
-    Mutant("grad_b", "halves it", """
-def grad_b(w, b, x, y):
-    fx = f(w, b, x)
-    return 0.5 * (fx - y) * fx * (1 - fx)
-""", expect=HALF),
+    Mutant("grad_b", "multiplies by x (returns grad_w)", replace(" * (1.0 - fx))", " * (1.0 - fx) * x)"),
+           expect="that is grad_w"),
+    Mutant("grad_b", "forgets the sigmoid's derivative", replace(FX_GRAD, "(fx - y)"),
+           expect="the sigmoid's derivative f (1 - f) is missing"),
+    Mutant("grad_b", "(y - f) instead of (f - y)", replace("(fx - y)", "(y - fx)"), expect=M.SIGN),
+    Mutant("grad_b", "halves it", replace("float((fx - y)", "float(0.5 * (fx - y)"), expect=M.HALF),
 
     # ---- gradient_descent -----------------------------------------------------------------
-    Mutant("gradient_descent", "b's gradient computed after w moved", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = float(w0), float(b0)
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        w = w - eta * sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        b = b - eta * sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows)
-""", expect="compute both gradients at the same"),
-    Mutant("gradient_descent", "averages the gradients", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = float(w0), float(b0)
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        dw = np.mean([grad_w(w, b, x, y) for x, y in zip(X, Y)])
-        db = np.mean([grad_b(w, b, x, y) for x, y in zip(X, Y)])
-        w, b = w - eta * dw, b - eta * db
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows)
-""", expect="you averaged the gradients"),
-    Mutant("gradient_descent", "records the error before the step", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = float(w0), float(b0)
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        L = error(w, b, X, Y)
-        dw = sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        w, b = w - eta * dw, b - eta * db
-        rows.append((w, b, L))
-    return np.array(rows)
-""", expect="one epoch late"),
-    Mutant("gradient_descent", "gradient ascent", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = float(w0), float(b0)
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        dw = sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        w, b = w + eta * dw, b + eta * db
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows)
-""", expect="the weights climb the error"),
-    Mutant("gradient_descent", "no row for the start: shape (epochs, 3)", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = float(w0), float(b0)
-    rows = []
-    for _ in range(epochs):
-        dw = sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        w, b = w - eta * dw, b - eta * db
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows).reshape(-1, 3)
-""", expect="expected (4, 3)"),
-    Mutant("gradient_descent", "only the notes' two points (ignores X, Y)", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    X, Y = np.array([0.5, 2.5]), np.array([0.2, 0.9])
-    w, b = float(w0), float(b0)
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        dw = sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        w, b = w - eta * dw, b - eta * db
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows)
-"""),
-    Mutant("gradient_descent", "ignores w0 and b0 (always starts at -2)", """
-def gradient_descent(X, Y, w0=-2.0, b0=-2.0, eta=1.0, epochs=1000):
-    w, b = -2.0, -2.0
-    rows = [(w, b, error(w, b, X, Y))]
-    for _ in range(epochs):
-        dw = sum(grad_w(w, b, x, y) for x, y in zip(X, Y))
-        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))
-        w, b = w - eta * dw, b - eta * db
-        rows.append((w, b, error(w, b, X, Y)))
-    return np.array(rows)
-"""),
+    Mutant("gradient_descent", "b's gradient computed after w moved",
+           replace("        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))\n"
+                   "        w, b = w - eta * dw, b - eta * db\n",
+                   "        w = w - eta * dw\n"
+                   "        db = sum(grad_b(w, b, x, y) for x, y in zip(X, Y))\n"
+                   "        b = b - eta * db\n"),
+           expect="compute both gradients at the same"),
+    Mutant("gradient_descent", "averages the gradients (the sums divided by N)",
+           replace("w - eta * dw, b - eta * db", "w - eta * dw / len(X), b - eta * db / len(X)"),
+           expect="you averaged the gradients"),
+    Mutant("gradient_descent", "records the error before the step",
+           replace("        dw = sum(", "        L = error(w, b, X, Y)\n        dw = sum(")
+           + replace("history[t] = w, b, error(w, b, X, Y)", "history[t] = w, b, L"),
+           expect="one epoch late"),
+    Mutant("gradient_descent", "gradient ascent", replace("w - eta * dw, b - eta * db", "w + eta * dw, b + eta * db"),
+           expect="the weights climb the error"),
+    Mutant("gradient_descent", "no row for the start: shape (epochs, 3)",
+           replace("return history", "return history[1:]"), expect="expected (4, 3)"),
+    Mutant("gradient_descent", "only the notes' two points (ignores X, Y)",
+           replace("    X = np.asarray(X, dtype=np.float64)\n    Y = np.asarray(Y, dtype=np.float64)\n",
+                   "    X, Y = np.array([0.5, 2.5]), np.array([0.2, 0.9])\n")),
+    Mutant("gradient_descent", "ignores w0 and b0 (always starts at -2)",
+           replace("w, b = float(w0), float(b0)", "w, b = -2.0, -2.0")),
 
     # ---- error_surface --------------------------------------------------------------------
-    Mutant("error_surface", "transposed: (len(ws), len(bs))", """
-def error_surface(X, Y, ws, bs):
-    W, B = np.meshgrid(ws, bs, indexing="ij")
-    return 0.5 * np.sum((f(W[..., None], B[..., None], X) - Y) ** 2, axis=-1)
-""", expect="transpose"),
-    Mutant("error_surface", "mean over the points", """
-def error_surface(X, Y, ws, bs):
-    W, B = np.meshgrid(ws, bs)
-    return 0.5 * np.mean((f(W[..., None], B[..., None], X) - Y) ** 2, axis=-1)
-""", expect=TOO_SMALL),
-    Mutant("error_surface", "w and b swapped in the meshgrid", """
-def error_surface(X, Y, ws, bs):
-    B, W = np.meshgrid(ws, bs)
-    return 0.5 * np.sum((f(W[..., None], B[..., None], X) - Y) ** 2, axis=-1)
-"""),
-    Mutant("error_surface", "sums over the wrong axis", """
-def error_surface(X, Y, ws, bs):
-    W, B = np.meshgrid(ws, bs)
-    return 0.5 * np.sum((f(W[..., None], B[..., None], X) - Y) ** 2, axis=0)
-""", expect="has shape"),
+    Mutant("error_surface", "transposed: meshgrid(..., indexing=\"ij\") gives (len(ws), len(bs))",
+           replace("np.asarray(bs, dtype=np.float64))", "np.asarray(bs, dtype=np.float64), indexing=\"ij\")"),
+           expect=M.TRANSPOSE),
+    Mutant("error_surface", "mean over the points", replace("np.sum(", "np.mean("), expect=M.TOO_SMALL),
+    Mutant("error_surface", "w and b swapped in the meshgrid", replace("W, B = np.meshgrid", "B, W = np.meshgrid")),
+    Mutant("error_surface", "sums over the wrong axis", replace("axis=-1", "axis=0"), expect="has shape"),
     Mutant("error_surface", "double loop indexed [w, b]: shape (len(ws), len(bs))", """
 def error_surface(X, Y, ws, bs):
     out = np.zeros((len(ws), len(bs)))
