@@ -72,7 +72,7 @@ bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, p
 new-lab:  ## the files of a new lab with one example function: NAME=labNN_topic (docs/adding-a-lab.md)
 	$(PY) -m nngrade new-lab $(NAME)
 
-contract:  ## regenerate docs/labs.md (the graded functions of each lab)
+contract:  ## regenerate docs/labs.md (the graded functions of each lab) and docs/architecture.md
 	$(PY) -m nngrade contract
 
 test:  ## the project's own tests (what instructor CI runs)

@@ -110,8 +110,10 @@ def cmd_labs(a) -> int:
 
 
 def cmd_contract(a) -> int:
+    from nngrade import architecture
     from nngrade.docs import write_contract_page
-    return write_contract_page(Path(a.out), check=a.check)
+    stale = write_contract_page(Path(a.out), check=a.check)
+    return stale | architecture.write(Path(a.out).with_name("architecture.md"), check=a.check)
 
 
 def cmd_mutants(a) -> int:
@@ -215,7 +217,7 @@ def main(argv=None) -> int:
     lb.add_argument("--check", action="store_true", help="only report notebooks out of sync")
     lb.set_defaults(run=cmd_labs)
 
-    c = sub.add_parser("contract", help="write docs/labs.md, the graded functions of each lab")
+    c = sub.add_parser("contract", help="write docs/labs.md (the graded functions of each lab) and docs/architecture.md")
     c.add_argument("--out", default="docs/labs.md")
     c.add_argument("--check", action="store_true", help="fail if the page is stale")
     c.set_defaults(run=cmd_contract)
