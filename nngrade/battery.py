@@ -24,22 +24,29 @@ KINK = (-1.0, -1e-12, 0.0, 1e-12, 1.0)      # at 0 and on both sides of it, clos
 
 
 def _rows(items):
-    """(what, cases) or (what, cases, overrides) -> (what, cases, overrides)."""
-    return [(item[0], item[1], item[2] if len(item) > 2 else {}) for item in items]
+    """(what, cases) or (what, cases, overrides) -> (what, cases, points, overrides): the points
+    are 1 unless the overrides say `points`."""
+    out = []
+    for item in items:
+        o = dict(item[2]) if len(item) > 2 else {}
+        out.append((item[0], item[1], o.pop("points", 1), o))
+    return out
 
 
-def checks(function: str, *, types, typical, typical_what="typical values on random shapes", edges=(),
-           stable=None, extra=(), **row) -> list[Check]:
+def checks(function: str, *, types, typical, types_what=TYPES, typical_what="typical values on random shapes",
+           edges=(), stable=None, extra=(), **row) -> list[Check]:
     """The rows of one function. `types`, `typical`: input generators (`rng -> [Case]`); `edges`:
     [(what, cases[, overrides])]; `stable`: (what, cases[, overrides]) or None; `extra`: [(label,
-    cases[, overrides])] named "extra argument <label>"; `row`: the fields every row shares."""
-    out = [Check(function, TYPES, 1, types, structure_only=True, **row),
+    cases[, overrides])] named "extra argument <label>"; `row`: the fields every row shares. An
+    override `points` changes a row's points (1)."""
+    out = [Check(function, types_what, 1, types, structure_only=True, **row),
            Check(function, typical_what, 2, typical, **row)]
-    out += [Check(function, what, 1, cases, **{**row, **o}) for what, cases, o in _rows(edges)]
+    out += [Check(function, what, n, cases, **{**row, **o}) for what, cases, n, o in _rows(edges)]
     if stable is not None:
-        (what, cases, o), = _rows([stable])
-        out.append(Check(function, what, 1, cases, stable=True, **{**row, **o}))
-    out += [Check(function, f"extra argument {label}", 1, cases, **{**row, **o}) for label, cases, o in _rows(extra)]
+        (what, cases, n, o), = _rows([stable])
+        out.append(Check(function, what, n, cases, stable=True, **{**row, **o}))
+    out += [Check(function, f"extra argument {label}", n, cases, **{**row, **o})
+            for label, cases, n, o in _rows(extra)]
     return out
 
 

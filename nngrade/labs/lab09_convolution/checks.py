@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nngrade.registry import Case, Check, Likely
+from nngrade import battery
+from nngrade.registry import Case, Likely
 from reference.convolution import Keras, Mistakes, Torch
 
 
@@ -198,36 +199,28 @@ POOL_BACKWARD_LIKELY = (
 # ---------------------------------------------------------------- rows
 
 def _conv_checks(fn, backward):
-    likely = CONV_BACKWARD_LIKELY if backward else CONV_FORWARD_LIKELY
-    common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=likely, rtol=1e-10, atol=1e-12)
     shapes = "(dX of X's unpadded shape, dW, db)" if backward else "(N, H_out, W_out, C_out)"
-    return [
-        Check(fn, f"types and shapes {shapes}", 1, lambda rng: _conv_shapes(rng, backward),
-              structure_only=True, **common),
-        Check(fn, "stride 1, no padding (the defaults)", 2, lambda rng: _conv_defaults(rng, backward), **common),
-        Check(fn, "strides and zero padding, non-square inputs and kernels", 2,
-              lambda rng: _conv_strided(rng, backward), **common),
-        Check(fn, "edge shapes: 1x1 kernel, 1x1 output, one channel", 1, lambda rng: _conv_edges(rng, backward),
-              **common),
-    ]
+    return battery.checks(
+        fn, types=lambda rng: _conv_shapes(rng, backward), types_what=f"types and shapes {shapes}",
+        typical=lambda rng: _conv_defaults(rng, backward), typical_what="stride 1, no padding (the defaults)",
+        edges=[("strides and zero padding, non-square inputs and kernels", lambda rng: _conv_strided(rng, backward),
+                {"points": 2}),
+               ("edge shapes: 1x1 kernel, 1x1 output, one channel", lambda rng: _conv_edges(rng, backward))],
+        torch=getattr(Torch, fn), keras=getattr(Keras, fn),
+        likely=CONV_BACKWARD_LIKELY if backward else CONV_FORWARD_LIKELY, rtol=1e-10, atol=1e-12)
 
 
 def _pool_checks(fn, backward):
-    likely = POOL_BACKWARD_LIKELY if backward else POOL_FORWARD_LIKELY
-    common = dict(torch=getattr(Torch, fn), keras=getattr(Keras, fn), likely=likely, rtol=1e-12, atol=1e-14)
-    rows = [
-        Check(fn, "types and shapes", 1, lambda rng: _pool_shapes(rng, backward), structure_only=True, **common),
-        Check(fn, "pool 2, stride 2 (the defaults)", 2, lambda rng: _pool_defaults(rng, backward), **common),
-        Check(fn, "other pool sizes and strides, non-square inputs", 1, lambda rng: _pool_other(rng, backward),
-              **common),
-        Check(fn, "every input negative", 1, lambda rng: _pool_negative(rng, backward), **common),
-    ]
+    edges = [("other pool sizes and strides, non-square inputs", lambda rng: _pool_other(rng, backward)),
+             ("every input negative", lambda rng: _pool_negative(rng, backward))]
     if backward:
-        rows += [
-            Check(fn, "overlapping windows accumulate", 1, _pool_overlap, **common),
-            Check(fn, "ties: the first maximum in row-major order", 1, _pool_ties, **common),
-        ]
-    return rows
+        edges += [("overlapping windows accumulate", _pool_overlap),
+                  ("ties: the first maximum in row-major order", _pool_ties)]
+    return battery.checks(
+        fn, types=lambda rng: _pool_shapes(rng, backward), typical=lambda rng: _pool_defaults(rng, backward),
+        typical_what="pool 2, stride 2 (the defaults)", edges=edges, torch=getattr(Torch, fn),
+        keras=getattr(Keras, fn), likely=POOL_BACKWARD_LIKELY if backward else POOL_FORWARD_LIKELY,
+        rtol=1e-12, atol=1e-14)
 
 
 CHECKS = (_conv_checks("conv2d_forward", False) + _conv_checks("conv2d_backward", True)
