@@ -1,72 +1,46 @@
 """Mutants and valid alternatives of lab06_training (see nngrade/mutants.py).
 
-Each source replaces the solution's definition; it may use the notebook's other names
-(`np`, `forward`, `log_softmax`, `evaluate`, `sigmoid`).
+A mutant is a patch of the solution's own definition (`replace(old, new)`), or a complete
+definition where the mistake is a different way of writing it; a complete definition replaces
+the solution's and may use the notebook's other names (`np`, `forward`, `log_softmax`,
+`evaluate`, `sigmoid`).
 """
-from nngrade.mutants import Alternative, Mutant
+from nngrade import mistakes as M
+from nngrade.mutants import Alternative, Mutant, replace
 
 MUTANTS = [
     # --- init_uniform ---------------------------------------------------------------------
-    Mutant("init_uniform", "U(0, eps) instead of U(-eps, eps)", """
-def init_uniform(shape, eps, rng):
-    return rng.uniform(0.0, eps, size=shape)
-""", expect="mean"),
-    Mutant("init_uniform", "half the width: U(-eps/2, eps/2)", """
-def init_uniform(shape, eps, rng):
-    return rng.uniform(-eps / 2, eps / 2, size=shape)
-""", expect="variance"),
-    Mutant("init_uniform", "eps used as a normal's standard deviation", """
-def init_uniform(shape, eps, rng):
-    return rng.normal(0.0, eps, size=shape)
-""", expect="outside"),
-    Mutant("init_uniform", "the global np.random instead of the rng", """
-def init_uniform(shape, eps, rng):
-    return np.random.uniform(-eps, eps, size=shape)
-""", expect="np.random"),
-    Mutant("init_uniform", "float32 weights", """
-def init_uniform(shape, eps, rng):
-    return rng.uniform(-eps, eps, size=shape).astype(np.float32)
-""", expect="float64"),
+    Mutant("init_uniform", "U(0, eps) instead of U(-eps, eps)",
+           replace("rng.uniform(-eps, eps", "rng.uniform(0.0, eps"), expect="is the distribution centred"),
+    Mutant("init_uniform", "half the width: U(-eps/2, eps/2)",
+           replace("rng.uniform(-eps, eps", "rng.uniform(-eps / 2, eps / 2"), expect="check the scale"),
+    Mutant("init_uniform", "eps used as a normal's standard deviation",
+           replace("rng.uniform(-eps, eps", "rng.normal(0.0, eps"), expect="outside"),
+    Mutant("init_uniform", "the global np.random instead of the rng",
+           replace("rng.uniform(", "np.random.uniform("), expect="a global generator the grader cannot seed"),
+    Mutant("init_uniform", "float32 weights",
+           replace("size=shape)", "size=shape).astype(np.float32)"), expect="has dtype float32, expected float64"),
 
     # --- xavier_uniform -------------------------------------------------------------------
-    Mutant("xavier_uniform", "bound sqrt(6 / fan_in)", """
-def xavier_uniform(fan_in, fan_out, rng):
-    a = np.sqrt(6.0 / fan_in)
-    return rng.uniform(-a, a, size=(fan_in, fan_out))
-""", expect="variance"),
-    Mutant("xavier_uniform", "the normal's std sqrt(2 / (fan_in + fan_out)) used as the bound", """
-def xavier_uniform(fan_in, fan_out, rng):
-    a = np.sqrt(2.0 / (fan_in + fan_out))
-    return rng.uniform(-a, a, size=(fan_in, fan_out))
-""", expect="variance"),
-    Mutant("xavier_uniform", "Glorot normal instead of uniform", """
-def xavier_uniform(fan_in, fan_out, rng):
-    return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
-""", expect="outside"),
-    Mutant("xavier_uniform", "torch's (fan_out, fan_in) layout", """
-def xavier_uniform(fan_in, fan_out, rng):
-    a = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-a, a, size=(fan_out, fan_in))
-""", expect="transpose"),
-    Mutant("xavier_uniform", "a generator seeded inside the function", """
-def xavier_uniform(fan_in, fan_out, rng):
-    a = np.sqrt(6.0 / (fan_in + fan_out))
-    return np.random.default_rng(0).uniform(-a, a, size=(fan_in, fan_out))
-""", expect="different seeds"),
+    Mutant("xavier_uniform", "bound sqrt(6 / fan_in)",
+           replace("6.0 / (fan_in + fan_out)", "6.0 / fan_in"), expect="lie outside"),
+    Mutant("xavier_uniform", "the normal's std sqrt(2 / (fan_in + fan_out)) used as the bound",
+           replace("np.sqrt(6.0 /", "np.sqrt(2.0 /"), expect="check the scale"),
+    Mutant("xavier_uniform", "Glorot normal N(0, 2 / (fan_in + fan_out)) instead of uniform",
+           replace("np.sqrt(6.0 /", "np.sqrt(2.0 /") + replace("rng.uniform(-a, a,", "rng.normal(0.0, a,"),
+           expect="outside"),
+    Mutant("xavier_uniform", "torch's (fan_out, fan_in) layout",
+           replace("size=(fan_in, fan_out)", "size=(fan_out, fan_in)"), expect=M.TRANSPOSE),
+    Mutant("xavier_uniform", "a generator seeded inside the function",
+           replace("rng.uniform(", "np.random.default_rng(0).uniform("), expect="different seeds"),
 
     # --- he_normal ------------------------------------------------------------------------
-    Mutant("he_normal", "the variance 2 / fan_in passed as the standard deviation", """
-def he_normal(fan_in, fan_out, rng):
-    return rng.normal(0.0, 2.0 / fan_in, size=(fan_in, fan_out))
-""", expect="variance"),
-    Mutant("he_normal", "fan_out instead of fan_in", """
-def he_normal(fan_in, fan_out, rng):
-    return rng.normal(0.0, np.sqrt(2.0 / fan_out), size=(fan_in, fan_out))
-""", expect="variance"),
-    Mutant("he_normal", "LeCun's 1 / fan_in (no factor 2)", """
-def he_normal(fan_in, fan_out, rng):
-    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
-""", expect="variance"),
+    Mutant("he_normal", "the variance 2 / fan_in passed as the standard deviation",
+           replace("np.sqrt(2.0 / fan_in)", "2.0 / fan_in"), expect="check the scale"),
+    Mutant("he_normal", "fan_out instead of fan_in",
+           replace("2.0 / fan_in)", "2.0 / fan_out)"), expect="check the scale"),
+    Mutant("he_normal", "LeCun's 1 / fan_in (no factor 2)",
+           replace("2.0 / fan_in", "1.0 / fan_in"), expect="check the scale"),
     Mutant("he_normal", "Keras's truncated normal (same variance)", """
 def he_normal(fan_in, fan_out, rng):
     s = np.sqrt(2.0 / fan_in) / 0.87962566103423978
@@ -77,421 +51,139 @@ def he_normal(fan_in, fan_out, rng):
         bad = np.abs(w) > 2 * s
     return w
 """, expect="Kolmogorov"),
-    Mutant("he_normal", "uniform with the right variance", """
-def he_normal(fan_in, fan_out, rng):
-    a = np.sqrt(3.0 * 2.0 / fan_in)
-    return rng.uniform(-a, a, size=(fan_in, fan_out))
-""", expect="Kolmogorov"),
+    Mutant("he_normal", "uniform with the right variance",
+           replace("rng.normal(0.0, np.sqrt(2.0 / fan_in),", "rng.uniform(-np.sqrt(6.0 / fan_in), np.sqrt(6.0 / fan_in),"),
+           expect="Kolmogorov"),
 
     # --- SGD --------------------------------------------------------------------------------
-    Mutant("SGD", "Nesterov written as plain momentum", """
-class SGD:
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        self.params, self.lr, self.momentum, self.weight_decay = params, lr, momentum, weight_decay
-        self.buffers = [None] * len(params)
-
-    def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            d = g + self.weight_decay * p
-            if self.momentum:
-                self.buffers[i] = d.copy() if self.buffers[i] is None else self.momentum * self.buffers[i] + d
-                d = self.buffers[i]
-            p -= self.lr * d
-""", expect="Nesterov"),
-    Mutant("SGD", "decoupled instead of coupled weight decay", """
-class SGD:
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        self.params, self.lr, self.momentum, self.nesterov, self.wd = params, lr, momentum, nesterov, weight_decay
-        self.buffers = [None] * len(params)
-
-    def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            p -= self.lr * self.wd * p
-            d = g.copy()
-            if self.momentum:
-                self.buffers[i] = d.copy() if self.buffers[i] is None else self.momentum * self.buffers[i] + d
-                d = d + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
-            p -= self.lr * d
-""", expect="decoupled"),
-    Mutant("SGD", "p = p - lr * g: a new array, the caller's weights unchanged", """
-class SGD:
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        self.params, self.lr, self.momentum, self.nesterov, self.wd = params, lr, momentum, nesterov, weight_decay
-        self.buffers = [None] * len(params)
-
-    def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            d = g + self.wd * p
-            if self.momentum:
-                self.buffers[i] = d.copy() if self.buffers[i] is None else self.momentum * self.buffers[i] + d
-                d = d + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
-            p = p - self.lr * d
-""", expect="in place"),
-    Mutant("SGD", "momentum buffer as an average (dampening 1 - momentum)", """
-class SGD:
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        self.params, self.lr, self.momentum, self.nesterov, self.wd = params, lr, momentum, nesterov, weight_decay
-        self.buffers = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            d = g + self.wd * p
-            if self.momentum:
-                self.buffers[i] = self.momentum * self.buffers[i] + (1 - self.momentum) * d
-                d = d + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
-            p -= self.lr * d
-""", expect="average"),
-    Mutant("SGD", "weight decay added to the gradient array in place", """
-class SGD:
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        self.params, self.lr, self.momentum, self.nesterov, self.wd = params, lr, momentum, nesterov, weight_decay
-        self.buffers = [None] * len(params)
-
-    def step(self, grads):
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            g += self.wd * p
-            if self.momentum:
-                self.buffers[i] = g.copy() if self.buffers[i] is None else self.momentum * self.buffers[i] + g
-                g = g + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]
-            p -= self.lr * g
-""", expect="modified the gradient"),
+    Mutant("SGD", "Nesterov written as plain momentum",
+           replace("d = d + self.momentum * self.buffers[i] if self.nesterov else self.buffers[i]",
+                   "d = self.buffers[i]"),
+           expect="Nesterov's look-ahead"),
+    Mutant("SGD", "decoupled instead of coupled weight decay",
+           replace("            d = g + self.weight_decay * p",
+                   "            p -= self.lr * self.weight_decay * p\n            d = g"),
+           expect="this is decoupled weight decay"),
+    Mutant("SGD", "p = p - lr * d: a new array, the caller's weights unchanged",
+           replace("p -= self.lr * d", "p = p - self.lr * d"), expect="the parameters never change"),
+    Mutant("SGD", "momentum buffer as an average (dampening 1 - momentum)",
+           replace("self.buffers[i] = d.copy()", "self.buffers[i] = (1 - self.momentum) * d")
+           + replace("self.momentum * self.buffers[i] + d", "self.momentum * self.buffers[i] + (1 - self.momentum) * d"),
+           expect="average"),
+    Mutant("SGD", "weight decay added to the gradient array in place",
+           replace("            d = g + self.weight_decay * p",
+                   "            g += self.weight_decay * p\n            d = g"),
+           expect="modified the gradient"),
 
     # --- Adagrad ----------------------------------------------------------------------------
-    Mutant("Adagrad", "eps inside the square root (Keras's formula)", """
-class Adagrad:
-    def __init__(self, params, lr=0.01, eps=1e-10):
-        self.params, self.lr, self.eps = params, lr, eps
-        self.sums = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, s in zip(self.params, grads, self.sums):
-            s += g * g
-            p -= self.lr * g / np.sqrt(s + self.eps)
-""", expect="inside the square root"),
-    Mutant("Adagrad", "accumulator starting at 0.1 (Keras's default)", """
-class Adagrad:
-    def __init__(self, params, lr=0.01, eps=1e-10):
-        self.params, self.lr, self.eps = params, lr, eps
-        self.sums = [np.full_like(p, 0.1) for p in params]
-
-    def step(self, grads):
-        for p, g, s in zip(self.params, grads, self.sums):
-            s += g * g
-            p -= self.lr * g / (np.sqrt(s) + self.eps)
-""", expect="starts at 0.1"),
-    Mutant("Adagrad", "no eps: 0/0 where a gradient stays 0", """
-class Adagrad:
-    def __init__(self, params, lr=0.01, eps=1e-10):
-        self.params, self.lr = params, lr
-        self.sums = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, s in zip(self.params, grads, self.sums):
-            s += g * g
-            p -= self.lr * g / np.sqrt(s)
-""", expect="not numerically stable"),
-    Mutant("Adagrad", "the accumulator holds the last squared gradient only", """
-class Adagrad:
-    def __init__(self, params, lr=0.01, eps=1e-10):
-        self.params, self.lr, self.eps = params, lr, eps
-
-    def step(self, grads):
-        for p, g in zip(self.params, grads):
-            p -= self.lr * g / (np.sqrt(g * g) + self.eps)
-"""),
+    Mutant("Adagrad", "eps inside the square root (Keras's formula)",
+           replace("(np.sqrt(s) + self.eps)", "np.sqrt(s + self.eps)"), expect="inside the square root"),
+    Mutant("Adagrad", "accumulator starting at 0.1 (Keras's default)",
+           replace("np.zeros_like(p)", "np.full_like(p, 0.1)"), expect="starts at 0.1"),
+    Mutant("Adagrad", "no eps: 0/0 where a gradient stays 0",
+           replace("(np.sqrt(s) + self.eps)", "np.sqrt(s)"), expect=M.UNSTABLE),
+    Mutant("Adagrad", "the accumulator holds the last squared gradient only",
+           replace("s += g * g", "s[...] = g * g")),
 
     # --- RMSprop ----------------------------------------------------------------------------
-    Mutant("RMSprop", "eps inside the square root", """
-class RMSprop:
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
-        self.params, self.lr, self.alpha, self.eps = params, lr, alpha, eps
-        self.avgs = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, v in zip(self.params, grads, self.avgs):
-            v[...] = self.alpha * v + (1 - self.alpha) * g * g
-            p -= self.lr * g / np.sqrt(v + self.eps)
-""", expect="inside the square root"),
-    Mutant("RMSprop", "alpha and 1 - alpha swapped", """
-class RMSprop:
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
-        self.params, self.lr, self.alpha, self.eps = params, lr, alpha, eps
-        self.avgs = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, v in zip(self.params, grads, self.avgs):
-            v[...] = (1 - self.alpha) * v + self.alpha * g * g
-            p -= self.lr * g / (np.sqrt(v) + self.eps)
-""", expect="swapped"),
-    Mutant("RMSprop", "Keras's default alpha (rho) 0.9", """
-class RMSprop:
-    def __init__(self, params, lr=0.01, alpha=0.9, eps=1e-8):
-        self.params, self.lr, self.alpha, self.eps = params, lr, alpha, eps
-        self.avgs = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, v in zip(self.params, grads, self.avgs):
-            v[...] = self.alpha * v + (1 - self.alpha) * g * g
-            p -= self.lr * g / (np.sqrt(v) + self.eps)
-"""),
-    Mutant("RMSprop", "no eps", """
-class RMSprop:
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
-        self.params, self.lr, self.alpha = params, lr, alpha
-        self.avgs = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        for p, g, v in zip(self.params, grads, self.avgs):
-            v[...] = self.alpha * v + (1 - self.alpha) * g * g
-            p -= self.lr * g / np.sqrt(v)
-""", expect="not numerically stable"),
+    Mutant("RMSprop", "eps inside the square root",
+           replace("(np.sqrt(v) + self.eps)", "np.sqrt(v + self.eps)"), expect="inside the square root"),
+    Mutant("RMSprop", "alpha and 1 - alpha swapped",
+           replace("v *= self.alpha", "v *= 1 - self.alpha") + replace("v += (1 - self.alpha) * g * g", "v += self.alpha * g * g"),
+           expect="swapped"),
+    Mutant("RMSprop", "Keras's default alpha (rho) 0.9",
+           replace("alpha=0.99", "alpha=0.9")),
+    Mutant("RMSprop", "no eps",
+           replace("(np.sqrt(v) + self.eps)", "np.sqrt(v)"), expect=M.UNSTABLE),
 
     # --- Adam -------------------------------------------------------------------------------
-    Mutant("Adam", "bias correction left out", """
-class Adam:
-    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-
-    def step(self, grads):
-        b1, b2 = self.betas
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            p -= self.lr * m / (np.sqrt(v) + self.eps)
-""", expect="bias correction is missing"),
-    Mutant("Adam", "the step counter never advances (t = 1 forever)", """
-class Adam:
-    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.t = 1
-
-    def step(self, grads):
-        b1, b2 = self.betas
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            p -= self.lr * (m / (1 - b1 ** self.t)) / (np.sqrt(v / (1 - b2 ** self.t)) + self.eps)
-""", expect="t = 1"),
-    Mutant("Adam", "eps inside the square root", """
-class Adam:
-    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.t = 0
-
-    def step(self, grads):
-        b1, b2 = self.betas
-        self.t += 1
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            p -= self.lr * (m / (1 - b1 ** self.t)) / np.sqrt(v / (1 - b2 ** self.t) + self.eps)
-""", expect="inside the square root"),
-    Mutant("Adam", "Keras's Adam: eps added to sqrt(v) after folding the corrections into lr", """
-class Adam:
-    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.t = 0
-
-    def step(self, grads):
-        b1, b2 = self.betas
-        self.t += 1
-        alpha = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m[...] = b1 * m + (1 - b1) * g
-            v[...] = b2 * v + (1 - b2) * g * g
-            p -= alpha * m / (np.sqrt(v) + self.eps)
-""", expect="Keras's Adam"),
+    Mutant("Adam", "bias correction left out",
+           replace("m_hat = m / (1 - b1 ** self.t)", "m_hat = m") + replace("v_hat = v / (1 - b2 ** self.t)", "v_hat = v"),
+           expect="bias correction is missing"),
+    Mutant("Adam", "the step counter never advances (t = 1 forever)",
+           replace("self.t = 0", "self.t = 1") + replace("        self.t += 1\n", ""), expect="t = 1"),
+    Mutant("Adam", "eps inside the square root",
+           replace("(np.sqrt(v_hat) + self.eps)", "np.sqrt(v_hat + self.eps)"), expect="inside the square root"),
+    Mutant("Adam", "Keras's Adam: eps added to sqrt(v) after folding the corrections into lr",
+           replace("p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)",
+                   "p -= self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t) * m / (np.sqrt(v) + self.eps)"),
+           expect="Keras's Adam"),
 
     # --- l2_penalty ---------------------------------------------------------------------------
-    Mutant("l2_penalty", "no 1/2", """
-def l2_penalty(weights, lam):
-    return float(lam * sum(np.sum(W ** 2) for W in weights))
-""", expect="1/2 is missing"),
-    Mutant("l2_penalty", "mean of the squares", """
-def l2_penalty(weights, lam):
-    return float(lam / 2 * sum(np.mean(W ** 2) for W in weights))
-""", expect="mean of the squares"),
-    Mutant("l2_penalty", "the norm instead of the squared norm", """
-def l2_penalty(weights, lam):
-    return float(lam / 2 * sum(np.linalg.norm(W) for W in weights))
-""", expect="norm"),
-    Mutant("l2_penalty", "only the first weight matrix", """
-def l2_penalty(weights, lam):
-    return float(lam / 2 * np.sum(weights[0] ** 2))
-"""),
+    Mutant("l2_penalty", "no 1/2", replace("lam / 2 *", "lam *"), expect="1/2 is missing"),
+    Mutant("l2_penalty", "mean of the squares", replace("np.sum(W * W)", "np.mean(W * W)"),
+           expect="mean of the squares"),
+    Mutant("l2_penalty", "the norm instead of the squared norm", replace("np.sum(W * W)", "np.linalg.norm(W)"),
+           expect="norm"),
+    Mutant("l2_penalty", "only the first weight matrix",
+           replace("sum(np.sum(W * W) for W in weights)", "np.sum(weights[0] * weights[0])")),
 
     # --- l2_penalty_grad ----------------------------------------------------------------------
-    Mutant("l2_penalty_grad", "2 * lam * W", """
-def l2_penalty_grad(weights, lam):
-    return [2 * lam * W for W in weights]
-""", expect="extra factor 2"),
-    Mutant("l2_penalty_grad", "lam / 2 * W", """
-def l2_penalty_grad(weights, lam):
-    return [lam / 2 * W for W in weights]
-""", expect="cancels"),
-    Mutant("l2_penalty_grad", "scales the weights in place", """
-def l2_penalty_grad(weights, lam):
-    for W in weights:
-        W *= lam
-    return weights
-""", expect="modified"),
-    Mutant("l2_penalty_grad", "one stacked array instead of a list", """
-def l2_penalty_grad(weights, lam):
-    return np.concatenate([lam * W.ravel() for W in weights]) if weights else np.zeros(0)
-""", expect="should be a list"),
+    Mutant("l2_penalty_grad", "2 * lam * W", replace("lam * np.asarray", "2 * lam * np.asarray"),
+           expect="extra factor 2"),
+    Mutant("l2_penalty_grad", "lam / 2 * W", replace("lam * np.asarray", "lam / 2 * np.asarray"),
+           expect="cancels"),
+    Mutant("l2_penalty_grad", "scales the weights in place",
+           replace("[lam * np.asarray(W, dtype=np.float64) for W in weights]",
+                   "[np.multiply(W, lam, out=W) for W in weights]"),
+           expect=M.IN_PLACE),
+    Mutant("l2_penalty_grad", "one stacked array instead of a list",
+           replace("[lam * np.asarray(W, dtype=np.float64) for W in weights]",
+                   "np.concatenate([lam * np.ravel(W) for W in weights])"),
+           expect="should be a list"),
 
     # --- iterate_minibatches --------------------------------------------------------------------
-    Mutant("iterate_minibatches", "drops the smaller last batch", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    order = np.arange(len(X)) if rng is None else rng.permutation(len(X))
-    for start in range(0, len(X) - batch_size + 1, batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
-"""),
-    Mutant("iterate_minibatches", "shuffles with the global np.random", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    order = np.arange(len(X)) if rng is None else np.random.permutation(len(X))
-    for start in range(0, len(X), batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
-"""),
-    Mutant("iterate_minibatches", "X and y shuffled by two different permutations", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    n = len(X)
-    ox = np.arange(n) if rng is None else rng.permutation(n)
-    oy = np.arange(n) if rng is None else rng.permutation(n)
-    for start in range(0, n, batch_size):
-        yield X[ox[start:start + batch_size]], y[oy[start:start + batch_size]]
-""", expect="two different orders"),
-    Mutant("iterate_minibatches", "returns a list, not a generator", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    order = np.arange(len(X)) if rng is None else rng.permutation(len(X))
-    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
-""", expect="not a generator"),
-    Mutant("iterate_minibatches", "ignores the rng", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    for start in range(0, len(X), batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
-""", expect="come in order"),
-    Mutant("iterate_minibatches", "shuffles X in place", """
-def iterate_minibatches(X, y, batch_size, rng=None):
-    if rng is not None:
-        order = rng.permutation(len(X))
-        X[...] = X[order]
-        y = y[order]
-    for start in range(0, len(X), batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
-""", expect="modified"),
-]
+    Mutant("iterate_minibatches", "drops the smaller last batch",
+           replace("range(0, n, batch_size)", "range(0, n - batch_size + 1, batch_size)")),
+    Mutant("iterate_minibatches", "shuffles with the global np.random",
+           replace("rng.permutation(n)", "np.random.permutation(n)")),
+    Mutant("iterate_minibatches", "X and y shuffled by two different permutations",
+           replace("    for start in", "    order_y = order if rng is None else rng.permutation(n)\n    for start in")
+           + replace("y[idx]", "y[order_y[start:start + batch_size]]"),
+           expect="two different orders"),
+    Mutant("iterate_minibatches", "returns a list, not a generator",
+           replace("    for start in range(0, n, batch_size):\n"
+                   "        idx = order[start:start + batch_size]\n"
+                   "        yield X[idx], y[idx]",
+                   "    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, n, batch_size)]"),
+           expect="not a generator"),
+    Mutant("iterate_minibatches", "ignores the rng",
+           replace("order = np.arange(n) if rng is None else rng.permutation(n)", "order = np.arange(n)"),
+           expect="come in order"),
+    Mutant("iterate_minibatches", "shuffles X in place",
+           replace("    for start in", "    X[...] = X[order]\n    y, order = y[order], np.arange(n)\n    for start in"),
+           expect=M.IN_PLACE),
 
-# train: the solution's body with one change each
-_TRAIN = '''
-def train(X, y, params, optimizer, batch_size, epochs, X_val=None, y_val=None):
-    history = {"loss": [], "accuracy": []}
-    if X_val is not None:
-        history["val_loss"], history["val_accuracy"] = [], []
-    n, n_layers = len(X), len(params) // 2
-    for epoch in range(EPOCHS):
-        VAL_BEFORE
-        loss_sum, correct, batch_losses = 0.0, 0, []
-        for start in range(0, n, batch_size):
-            Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-            B = len(yb)
-            acts, logits = forward(Xb, params)
-            logp = log_softmax(logits)
-            loss_sum += -logp[np.arange(B), yb].sum()
-            batch_losses.append(-logp[np.arange(B), yb].mean())
-            correct += int(np.sum(logits.argmax(axis=1) == yb))
-            dZ = np.exp(logp)
-            dZ[np.arange(B), yb] -= 1.0
-            dZ /= DIVISOR
-            grads = [None] * len(params)
-            for layer in reversed(range(n_layers)):
-                grads[2 * layer] = acts[layer].T @ dZ
-                grads[2 * layer + 1] = dZ.sum(axis=0)
-                if layer > 0:
-                    A = acts[layer]
-                    dZ = (dZ @ params[2 * layer].T) * DERIV
-            optimizer.step(GRADS)
-        history["loss"].append(float(EPOCH_LOSS))
-        history["accuracy"].append(correct / n)
-        if X_val is not None and VAL_AFTER:
-            val_loss, val_acc = evaluate(X_val, y_val, params)
-            history["val_loss"].append(val_loss)
-            history["val_accuracy"].append(val_acc)
-    return history
-'''
-_RIGHT = dict(EPOCHS="epochs", VAL_BEFORE="pass", DIVISOR="B", DERIV="A * (1.0 - A)", GRADS="grads",
-              EPOCH_LOSS="loss_sum / n", VAL_AFTER="True")
-_VAL_BEFORE = '''if X_val is not None:
-            val_loss, val_acc = evaluate(X_val, y_val, params)
-            history["val_loss"].append(val_loss)
-            history["val_accuracy"].append(val_acc)'''
-
-
-def _train(**changes):
-    src = _TRAIN
-    for key, value in {**_RIGHT, **changes}.items():
-        src = src.replace(key, value)
-    return src
-
-
-MUTANTS += [
-    Mutant("train", "forgotten 1/N: dZ = P - Y", _train(DIVISOR="1.0"), expect="forgotten 1/N"),
-    Mutant("train", "divides by the training-set size instead of the batch size", _train(DIVISOR="n"),
-           expect="whole training set"),
+    # --- train ------------------------------------------------------------------------------
+    Mutant("train", "forgotten 1/N: dZ = P - Y", replace("            dZ /= B\n", ""), expect="forgotten 1/N"),
+    Mutant("train", "divides by the training-set size instead of the batch size",
+           replace("dZ /= B", "dZ /= n"), expect="whole training set"),
     Mutant("train", "off-by-one in the history: the validation set evaluated before the epoch",
-           _train(VAL_BEFORE=_VAL_BEFORE, VAL_AFTER="False"), expect="one epoch late"),
-    Mutant("train", "off-by-one in the history: epochs + 1 entries", _train(EPOCHS="epochs + 1"),
-           expect="should have"),
+           replace("            val_loss, val_acc = evaluate(X_val, y_val, params)\n", "")
+           + replace("        loss_sum, correct = 0.0, 0\n",
+                     "        if X_val is not None:\n"
+                     "            val_loss, val_acc = evaluate(X_val, y_val, params)\n"
+                     "        loss_sum, correct = 0.0, 0\n"),
+           expect="one epoch late"),
+    Mutant("train", "off-by-one in the history: epochs + 1 entries",
+           replace("range(epochs)", "range(epochs + 1)"), expect="should have"),
     Mutant("train", "the epoch's loss as the plain mean of the batch losses",
-           _train(EPOCH_LOSS="np.mean(batch_losses)"), expect="weights each batch by its size"),
+           replace("-logp[np.arange(B), yb].sum()", "-logp[np.arange(B), yb].mean()")
+           + replace("float(loss_sum / n)", "float(loss_sum / np.ceil(n / batch_size))"),
+           expect="weights each batch by its size"),
     Mutant("train", "sigmoid' applied to the activation instead of the pre-activation",
-           _train(DERIV="sigmoid(A) * (1.0 - sigmoid(A))")),
-    Mutant("train", "gradients passed biases first", _train(GRADS="grads[1::2] + grads[0::2]"),
+           replace("* A * (1.0 - A)", "* sigmoid(A) * (1.0 - sigmoid(A))")),
+    Mutant("train", "gradients passed biases first",
+           replace("optimizer.step(grads)", "optimizer.step(grads[1::2] + grads[0::2])"),
            expect="order of params"),
-    Mutant("train", "loss measured after each update", '''
-def train(X, y, params, optimizer, batch_size, epochs, X_val=None, y_val=None):
-    history = {"loss": [], "accuracy": []}
-    if X_val is not None:
-        history["val_loss"], history["val_accuracy"] = [], []
-    n, n_layers = len(X), len(params) // 2
-    for epoch in range(epochs):
-        loss_sum, correct = 0.0, 0
-        for start in range(0, n, batch_size):
-            Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-            B = len(yb)
-            acts, logits = forward(Xb, params)
-            dZ = np.exp(log_softmax(logits))
-            dZ[np.arange(B), yb] -= 1.0
-            dZ /= B
-            grads = [None] * len(params)
-            for layer in reversed(range(n_layers)):
-                grads[2 * layer] = acts[layer].T @ dZ
-                grads[2 * layer + 1] = dZ.sum(axis=0)
-                if layer > 0:
-                    A = acts[layer]
-                    dZ = (dZ @ params[2 * layer].T) * A * (1.0 - A)
-            optimizer.step(grads)
-            loss, acc = evaluate(Xb, yb, params)
-            loss_sum += loss * B
-            correct += acc * B
-        history["loss"].append(loss_sum / n)
-        history["accuracy"].append(correct / n)
-        if X_val is not None:
-            val_loss, val_acc = evaluate(X_val, y_val, params)
-            history["val_loss"].append(val_loss)
-            history["val_accuracy"].append(val_acc)
-    return history
-''', expect="before the update"),
+    Mutant("train", "loss and accuracy measured after each update",
+           replace("            loss_sum += -logp[np.arange(B), yb].sum()          # measured before the update\n", "")
+           + replace("            correct += int(np.sum(logits.argmax(axis=1) == yb))\n", "")
+           + replace("            optimizer.step(grads)\n",
+                     "            optimizer.step(grads)\n"
+                     "            loss, acc = evaluate(Xb, yb, params)\n"
+                     "            loss_sum, correct = loss_sum + loss * B, correct + acc * B\n"),
+           expect="before the update"),
 ]
 
 ALTERNATIVES = [

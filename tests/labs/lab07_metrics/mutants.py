@@ -1,189 +1,100 @@
 """Wrong and alternative implementations for lab07_metrics (see nngrade/mutants.py).
 
-Each source replaces the solution's definition of one function or class; the helpers of the
-solution notebook (safe_divide, counts_at_thresholds, auc_thresholds, constraint_thresholds,
-roc_auc_from_counts, EPSILON) stay available.
+A mutant is a patch of the solution's own definition (`replace(old, new)`), or a complete
+definition where the mistake is a different way of writing it: counting directly where the
+solution calls `confusion_counts` or `counts_at_thresholds` (a graded function the grader then
+answers itself), a trapezoid rule of its own where the solution calls `roc_auc_from_counts`,
+a list of per-batch values where the solution keeps counts. A complete definition may use the
+helpers of the solution notebook (safe_divide, counts_at_thresholds, auc_thresholds,
+constraint_thresholds, roc_auc_from_counts, EPSILON).
 """
-from nngrade.mutants import Alternative, Mutant
+from nngrade import mistakes as M
+from nngrade.labs.lab07_metrics.checks import GE
+from nngrade.mutants import Alternative, Mutant, replace
 
-STRICT = "Keras uses p > threshold (strict)"
 BATCH_MEAN = "mean of the per-batch"
 NO_RESET = "reset_state() did not zero"
 
 MUTANTS = [
     # ---------------------------------------------------------------- accuracy
-    Mutant("accuracy", "thresholds y_pred at 0.5", """
-def accuracy(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == (np.asarray(y_pred) > 0.5)))
-""", expect="exact equality"),
-    Mutant("accuracy", "rounds y_pred first", """
-def accuracy(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.round(y_pred)))
-""", expect="rounding y_pred"),
-    Mutant("accuracy", "sum instead of mean", """
-def accuracy(y_true, y_pred):
-    return float(np.sum(np.asarray(y_true) == np.asarray(y_pred)))
-""", expect="times too large"),
-    Mutant("accuracy", "mean over axis 0 (an array for 2-D labels)", """
-def accuracy(y_true, y_pred):
-    return np.mean(np.asarray(y_true) == np.asarray(y_pred), axis=0)
-"""),
+    Mutant("accuracy", "thresholds y_pred at 0.5",
+           replace("np.asarray(y_pred))", "(np.asarray(y_pred) > 0.5))"), expect="does not threshold probabilities"),
+    Mutant("accuracy", "rounds y_pred first",
+           replace("np.asarray(y_pred))", "np.round(y_pred))"), expect="rounding y_pred"),
+    Mutant("accuracy", "sum instead of mean", replace("np.mean(", "np.sum("), expect=M.TOO_LARGE),
+    Mutant("accuracy", "mean over axis 0 (an array for 2-D labels)",
+           replace("return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))",
+                   "return np.mean(np.asarray(y_true) == np.asarray(y_pred), axis=0)")),
     # ---------------------------------------------------------------- binary_accuracy
-    Mutant("binary_accuracy", ">= instead of >", """
-def binary_accuracy(y_true, y_pred, threshold=0.5):
-    return float(np.mean(np.asarray(y_true) == (np.asarray(y_pred) >= threshold)))
-""", expect=STRICT),
-    Mutant("binary_accuracy", "threshold argument ignored", """
-def binary_accuracy(y_true, y_pred, threshold=0.5):
-    return float(np.mean(np.asarray(y_true) == (np.asarray(y_pred) > 0.5)))
-""", expect="threshold argument is ignored"),
-    Mutant("binary_accuracy", "np.round instead of the threshold", """
-def binary_accuracy(y_true, y_pred, threshold=0.5):
-    return float(np.mean(np.asarray(y_true) == np.round(y_pred)))
-""", expect="threshold argument is ignored"),
-    Mutant("binary_accuracy", "the error rate", """
-def binary_accuracy(y_true, y_pred, threshold=0.5):
-    return float(np.mean(np.asarray(y_true) != (np.asarray(y_pred) > threshold)))
-"""),
+    Mutant("binary_accuracy", ">= instead of >", replace("> threshold", ">= threshold"), expect=GE),
+    Mutant("binary_accuracy", "threshold argument ignored", replace("> threshold", "> 0.5"),
+           expect="threshold argument is ignored"),
+    Mutant("binary_accuracy", "np.round instead of the threshold",
+           replace("np.asarray(y_pred) > threshold", "np.round(y_pred)"), expect="threshold argument is ignored"),
+    Mutant("binary_accuracy", "the error rate", replace("==", "!=")),
     # ---------------------------------------------------------------- categorical_accuracy
-    Mutant("categorical_accuracy", "last maximum on ties", """
-def categorical_accuracy(y_true, y_pred):
-    y_pred = np.asarray(y_pred)
-    last = y_pred.shape[-1] - 1 - np.argmax(y_pred[..., ::-1], axis=-1)
-    return float(np.mean(np.argmax(y_true, axis=-1) == last))
-""", expect="FIRST maximum"),
-    Mutant("categorical_accuracy", "every tied maximum counts as a hit", """
-def categorical_accuracy(y_true, y_pred):
-    y_pred = np.asarray(y_pred)
-    is_max = y_pred == y_pred.max(axis=-1, keepdims=True)
-    return float(np.sum(np.asarray(y_true) * is_max) / len(y_pred))
-"""),
-    Mutant("categorical_accuracy", "argmax over the batch axis", """
-def categorical_accuracy(y_true, y_pred):
-    return float(np.mean(np.argmax(y_true, axis=0) == np.argmax(y_pred, axis=0)))
-"""),
-    Mutant("categorical_accuracy", "elementwise equality of one-hot and rounded scores", """
-def categorical_accuracy(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.round(y_pred)))
-"""),
+    Mutant("categorical_accuracy", "last maximum on ties",
+           replace("np.argmax(y_pred, axis=-1)",
+                   "(np.shape(y_pred)[-1] - 1 - np.argmax(np.asarray(y_pred)[..., ::-1], axis=-1))"),
+           expect="FIRST maximum"),
+    Mutant("categorical_accuracy", "every tied maximum counts as a hit",
+           replace("np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)",
+                   "np.sum(np.asarray(y_true) * (np.asarray(y_pred) == np.max(y_pred, axis=-1, keepdims=True)), axis=-1)")),
+    Mutant("categorical_accuracy", "argmax over the batch axis", replace("axis=-1", "axis=0", count=2)),
+    Mutant("categorical_accuracy", "elementwise equality of one-hot and rounded scores",
+           replace("np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)", "np.asarray(y_true) == np.round(y_pred)")),
     # ---------------------------------------------------------------- sparse_categorical_accuracy
-    Mutant("sparse_categorical_accuracy", "last maximum on ties", """
-def sparse_categorical_accuracy(y_true, y_pred):
-    y_pred = np.asarray(y_pred)
-    last = y_pred.shape[-1] - 1 - np.argmax(y_pred[..., ::-1], axis=-1)
-    return float(np.mean(np.asarray(y_true) == last))
-""", expect="FIRST maximum"),
-    Mutant("sparse_categorical_accuracy", "compares the label with the top score", """
-def sparse_categorical_accuracy(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.max(y_pred, axis=-1)))
-"""),
-    Mutant("sparse_categorical_accuracy", "argmax over the batch axis", """
-def sparse_categorical_accuracy(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.argmax(y_pred, axis=0)[:len(y_true)]))
-"""),
-    Mutant("sparse_categorical_accuracy", "treats y_true as one-hot", """
-def sparse_categorical_accuracy(y_true, y_pred):
-    return float(np.mean(np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)))
-"""),
+    Mutant("sparse_categorical_accuracy", "last maximum on ties",
+           replace("np.argmax(y_pred, axis=-1)",
+                   "(np.shape(y_pred)[-1] - 1 - np.argmax(np.asarray(y_pred)[..., ::-1], axis=-1))"),
+           expect="FIRST maximum"),
+    Mutant("sparse_categorical_accuracy", "compares the label with the top score",
+           replace("np.argmax(y_pred", "np.max(y_pred")),
+    Mutant("sparse_categorical_accuracy", "argmax over the batch axis",
+           replace("np.argmax(y_pred, axis=-1)", "np.argmax(y_pred, axis=0)[:len(y_true)]")),
+    Mutant("sparse_categorical_accuracy", "treats y_true as one-hot",
+           replace("np.asarray(y_true)", "np.argmax(y_true, axis=-1)")),
     # ---------------------------------------------------------------- top_k_categorical_accuracy
-    Mutant("top_k_categorical_accuracy", "ranks by argsort (ties broken)", """
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    order = np.argsort(-np.asarray(y_pred), axis=-1, kind="stable")[..., :k]
-    return float(np.mean(np.any(order == np.argmax(y_true, axis=-1)[..., None], axis=-1)))
-""", expect="ties count as hits"),
-    Mutant("top_k_categorical_accuracy", "> the k-th largest instead of >=", """
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    target = np.take_along_axis(y_pred, np.argmax(y_true, -1)[..., None], -1)[..., 0]
-    return float(np.mean(target > -np.sort(-y_pred, axis=-1)[..., k - 1]))
-""", expect="not >"),
-    Mutant("top_k_categorical_accuracy", "off by one: index k", """
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    target = np.take_along_axis(y_pred, np.argmax(y_true, -1)[..., None], -1)[..., 0]
-    return float(np.mean(target >= -np.sort(-y_pred, axis=-1)[..., k]))
-""", expect="off by one"),
-    Mutant("top_k_categorical_accuracy", "sorted ascending: the k smallest", """
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    target = np.take_along_axis(y_pred, np.argmax(y_true, -1)[..., None], -1)[..., 0]
-    return float(np.mean(target <= np.sort(y_pred, axis=-1)[..., k - 1]))
-"""),
+    Mutant("top_k_categorical_accuracy", "ranks by argsort (ties broken)",
+           replace("    return float(np.mean(true_score >= kth_largest))",
+                   "    top_k = np.argsort(-y_pred, axis=-1, kind=\"stable\")[..., :k]\n"
+                   "    return float(np.mean(np.any(top_k == true_class[..., None], axis=-1)))"),
+           expect="ties count as hits"),
+    Mutant("top_k_categorical_accuracy", "> the k-th largest instead of >=",
+           replace("true_score >= kth_largest", "true_score > kth_largest"), expect="not >"),
+    Mutant("top_k_categorical_accuracy", "off by one: index k", replace("[..., k - 1]", "[..., k]"),
+           expect="off by one"),
+    Mutant("top_k_categorical_accuracy", "sorted ascending: the k smallest",
+           replace("-np.sort(-y_pred, axis=-1)", "np.sort(y_pred, axis=-1)")
+           + replace("true_score >= kth_largest", "true_score <= kth_largest")),
     # ---------------------------------------------------------------- confusion_counts
-    Mutant("confusion_counts", ">= instead of >", """
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true).ravel() != 0
-    p = np.asarray(y_pred).ravel() >= threshold
-    return int(np.sum(p & a)), int(np.sum(~p & ~a)), int(np.sum(p & ~a)), int(np.sum(~p & a))
-""", expect=STRICT),
-    Mutant("confusion_counts", "scikit-learn's order (tn, fp, fn, tp)", """
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true).ravel() != 0
-    p = np.asarray(y_pred).ravel() > threshold
-    return int(np.sum(~p & ~a)), int(np.sum(p & ~a)), int(np.sum(~p & a)), int(np.sum(p & a))
-""", expect="the order is (tp, tn, fp, fn)"),
-    Mutant("confusion_counts", "float counts", """
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    y = np.asarray(y_true, dtype=float)
-    p = (np.asarray(y_pred) > threshold).astype(float)
-    return np.sum(p * y), np.sum((1 - p) * (1 - y)), np.sum(p * (1 - y)), np.sum((1 - p) * y)
-""", expect="should be an int"),
-    Mutant("confusion_counts", "fp and fn swapped", """
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true).ravel() != 0
-    p = np.asarray(y_pred).ravel() > threshold
-    return int(np.sum(p & a)), int(np.sum(~p & ~a)), int(np.sum(~p & a)), int(np.sum(p & ~a))
-"""),
+    Mutant("confusion_counts", ">= instead of >", replace("> threshold", ">= threshold"), expect=GE),
+    Mutant("confusion_counts", "scikit-learn's order (tn, fp, fn, tp)",
+           replace("return tp, tn, fp, fn", "return tn, fp, fn, tp"), expect="the order is (tp, tn, fp, fn)"),
+    Mutant("confusion_counts", "float counts", replace("int(", "float(", count=4), expect="should be an int"),
+    Mutant("confusion_counts", "fp and fn swapped", replace("return tp, tn, fp, fn", "return tp, tn, fn, fp")),
     # ---------------------------------------------------------------- precision
     Mutant("precision", ">= instead of >", """
 def precision(y_true, y_pred, threshold=0.5):
     a = np.asarray(y_true) != 0
     p = np.asarray(y_pred) >= threshold
     return float(safe_divide(np.sum(p & a), np.sum(p)))
-""", expect=STRICT),
-    Mutant("precision", "computes recall", """
-def precision(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > threshold
-    return float(safe_divide(np.sum(p & a), np.sum(a)))
-""", expect="you computed recall"),
-    Mutant("precision", "0/0 gives NaN with a warning", """
-def precision(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > threshold
-    return float(np.sum(p & a) / np.sum(p))
-""", expect="not numerically stable"),
-    Mutant("precision", "0/0 gives 1", """
-def precision(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > threshold
-    return float(np.sum(p & a) / np.sum(p)) if np.sum(p) else 1.0
-"""),
+""", expect=GE),
+    Mutant("precision", "computes recall", replace("tp + fp", "tp + fn"), expect="you computed recall"),
+    Mutant("precision", "0/0 gives NaN with a warning", replace("safe_divide(", "np.divide("), expect=M.UNSTABLE),
+    Mutant("precision", "0/0 gives 1",
+           replace("float(safe_divide(tp, tp + fp))", "float(tp / (tp + fp)) if tp + fp else 1.0")),
     # ---------------------------------------------------------------- recall
     Mutant("recall", ">= instead of >", """
 def recall(y_true, y_pred, threshold=0.5):
     a = np.asarray(y_true) != 0
     p = np.asarray(y_pred) >= threshold
     return float(safe_divide(np.sum(p & a), np.sum(a)))
-""", expect=STRICT),
-    Mutant("recall", "computes precision", """
-def recall(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > threshold
-    return float(safe_divide(np.sum(p & a), np.sum(p)))
-""", expect="you computed precision"),
-    Mutant("recall", "0/0 in Python raises", """
-def recall(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > threshold
-    return int(np.sum(p & a)) / int(np.sum(a))
-""", expect="ZeroDivisionError"),
-    Mutant("recall", "threshold ignored", """
-def recall(y_true, y_pred, threshold=0.5):
-    a = np.asarray(y_true) != 0
-    p = np.asarray(y_pred) > 0.5
-    return float(safe_divide(np.sum(p & a), np.sum(a)))
-"""),
+""", expect=GE),
+    Mutant("recall", "computes precision", replace("tp + fn", "tp + fp"), expect="you computed precision"),
+    Mutant("recall", "0/0 in Python raises", replace("float(safe_divide(tp, tp + fn))", "int(tp) / int(tp + fn)"),
+           expect="ZeroDivisionError"),
+    Mutant("recall", "threshold ignored", replace("y_pred, threshold)", "y_pred, 0.5)")),
     # ---------------------------------------------------------------- auc
     Mutant("auc", "the exact AUC (every score a threshold)", """
 def auc(y_true, y_pred, num_thresholds=200):
@@ -195,17 +106,16 @@ def auc(y_true, y_pred, num_thresholds=200):
     wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
     return float(wins / (len(pos) * len(neg)))
 """, expect="exact ROC AUC"),
-    Mutant("auc", "thresholds np.linspace(0, 1, n), no epsilon", """
-def auc(y_true, y_pred, num_thresholds=200):
-    return roc_auc_from_counts(*counts_at_thresholds(y_true, y_pred, np.linspace(0, 1, num_thresholds)))
-""", expect="-1e-7 and 1 + 1e-7"),
+    Mutant("auc", "thresholds np.linspace(0, 1, n), no epsilon",
+           replace("auc_thresholds(num_thresholds)", "np.linspace(0, 1, num_thresholds)"),
+           expect="your thresholds are [0, ..., 1]"),
     Mutant("auc", ">= at the thresholds", """
 def auc(y_true, y_pred, num_thresholds=200):
     a = np.asarray(y_true).ravel() != 0
     pos = np.asarray(y_pred).ravel()[None, :] >= auc_thresholds(num_thresholds)[:, None]
     tp, fp = np.sum(pos & a, 1), np.sum(pos & ~a, 1)
     return roc_auc_from_counts(tp, np.sum(~a) - fp, fp, np.sum(a) - tp)
-""", expect=STRICT),
+""", expect=GE),
     Mutant("auc", "trapezoids summed in the wrong direction", """
 def auc(y_true, y_pred, num_thresholds=200):
     tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, auc_thresholds(num_thresholds))
@@ -218,277 +128,94 @@ def auc(y_true, y_pred, num_thresholds=200):
     tpr, fpr = safe_divide(tp, tp + fn), safe_divide(fp, fp + tn)
     return float(np.sum((fpr[:-1] - fpr[1:]) * tpr[1:]))
 """),
-    Mutant("auc", "num_thresholds ignored", """
-def auc(y_true, y_pred, num_thresholds=200):
-    return roc_auc_from_counts(*counts_at_thresholds(y_true, y_pred, auc_thresholds(200)))
-"""),
+    Mutant("auc", "num_thresholds ignored", replace("auc_thresholds(num_thresholds)", "auc_thresholds(200)")),
     # ---------------------------------------------------------------- precision_at_recall
-    Mutant("precision_at_recall", "recall > value instead of >=", """
-def precision_at_recall(y_true, y_pred, recall, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    r, p = safe_divide(tp, tp + fn), safe_divide(tp, tp + fp)
-    return float(np.max(np.where(r > recall, p, 0.0), initial=0.0))
-""", expect="(inclusive)"),
-    Mutant("precision_at_recall", "AUC's thresholds (with +-1e-7)", """
-def precision_at_recall(y_true, y_pred, recall, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, auc_thresholds(num_thresholds))
-    r, p = safe_divide(tp, tp + fn), safe_divide(tp, tp + fp)
-    return float(np.max(np.where(r >= recall, p, 0.0), initial=0.0))
-""", expect="AUC's"),
-    Mutant("precision_at_recall", "the precision at the lowest feasible threshold", """
-def precision_at_recall(y_true, y_pred, recall, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    r, p = safe_divide(tp, tp + fn), safe_divide(tp, tp + fp)
-    ok = np.nonzero(r >= recall)[0]
-    return float(p[ok[0]]) if len(ok) else 0.0
-"""),
-    Mutant("precision_at_recall", "recall at precision (roles swapped)", """
-def precision_at_recall(y_true, y_pred, recall, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    r, p = safe_divide(tp, tp + fn), safe_divide(tp, tp + fp)
-    return float(np.max(np.where(p >= recall, r, 0.0), initial=0.0))
-"""),
+    Mutant("precision_at_recall", "recall > value instead of >=",
+           replace("recalls >= recall", "recalls > recall"), expect="(inclusive)"),
+    Mutant("precision_at_recall", "AUC's thresholds (with +-1e-7)",
+           replace("constraint_thresholds(", "auc_thresholds("), expect="AUC's"),
+    Mutant("precision_at_recall", "the precision at the lowest feasible threshold",
+           replace("    return float(np.max(np.where(recalls >= recall, precisions, 0.0), initial=0.0))",
+                   "    feasible = np.nonzero(recalls >= recall)[0]\n"
+                   "    return float(precisions[feasible[0]]) if len(feasible) else 0.0")),
+    Mutant("precision_at_recall", "recall at precision (roles swapped)",
+           replace("np.where(recalls >= recall, precisions, 0.0)", "np.where(precisions >= recall, recalls, 0.0)")),
     # ---------------------------------------------------------------- sensitivity_at_specificity
-    Mutant("sensitivity_at_specificity", "specificity > value instead of >=", """
-def sensitivity_at_specificity(y_true, y_pred, specificity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    spec, sens = safe_divide(tn, tn + fp), safe_divide(tp, tp + fn)
-    return float(np.max(np.where(spec > specificity, sens, 0.0), initial=0.0))
-""", expect="(inclusive)"),
-    Mutant("sensitivity_at_specificity", "roles swapped", """
-def sensitivity_at_specificity(y_true, y_pred, specificity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    spec, sens = safe_divide(tn, tn + fp), safe_divide(tp, tp + fn)
-    return float(np.max(np.where(sens >= specificity, spec, 0.0), initial=0.0))
-""", expect="swapped the roles"),
-    Mutant("sensitivity_at_specificity", "the false positive rate as the constraint", """
-def sensitivity_at_specificity(y_true, y_pred, specificity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    fpr, sens = safe_divide(fp, tn + fp), safe_divide(tp, tp + fn)
-    return float(np.max(np.where(fpr >= specificity, sens, 0.0), initial=0.0))
-"""),
-    Mutant("sensitivity_at_specificity", "AUC's thresholds (with +-1e-7)", """
-def sensitivity_at_specificity(y_true, y_pred, specificity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, auc_thresholds(num_thresholds))
-    spec, sens = safe_divide(tn, tn + fp), safe_divide(tp, tp + fn)
-    return float(np.max(np.where(spec >= specificity, sens, 0.0), initial=0.0))
-""", expect="AUC's"),
+    Mutant("sensitivity_at_specificity", "specificity > value instead of >=",
+           replace("specificities >= specificity", "specificities > specificity"), expect="(inclusive)"),
+    Mutant("sensitivity_at_specificity", "roles swapped",
+           replace("np.where(specificities >= specificity, sensitivities, 0.0)",
+                   "np.where(sensitivities >= specificity, specificities, 0.0)"),
+           expect="swapped the roles"),
+    Mutant("sensitivity_at_specificity", "the false positive rate fp / (tn + fp) as the constraint",
+           replace("safe_divide(tn, tn + fp)", "safe_divide(fp, tn + fp)")),
+    Mutant("sensitivity_at_specificity", "AUC's thresholds (with +-1e-7)",
+           replace("constraint_thresholds(", "auc_thresholds("), expect="AUC's"),
     # ---------------------------------------------------------------- specificity_at_sensitivity
-    Mutant("specificity_at_sensitivity", "sensitivity > value instead of >=", """
-def specificity_at_sensitivity(y_true, y_pred, sensitivity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    sens, spec = safe_divide(tp, tp + fn), safe_divide(tn, tn + fp)
-    return float(np.max(np.where(sens > sensitivity, spec, 0.0), initial=0.0))
-""", expect="(inclusive)"),
-    Mutant("specificity_at_sensitivity", "roles swapped", """
-def specificity_at_sensitivity(y_true, y_pred, sensitivity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    sens, spec = safe_divide(tp, tp + fn), safe_divide(tn, tn + fp)
-    return float(np.max(np.where(spec >= sensitivity, sens, 0.0), initial=0.0))
-""", expect="swapped the roles"),
-    Mutant("specificity_at_sensitivity", "specificity as tn / (tn + fn)", """
-def specificity_at_sensitivity(y_true, y_pred, sensitivity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(num_thresholds))
-    sens, spec = safe_divide(tp, tp + fn), safe_divide(tn, tn + fn)
-    return float(np.max(np.where(sens >= sensitivity, spec, 0.0), initial=0.0))
-"""),
-    Mutant("specificity_at_sensitivity", "num_thresholds ignored", """
-def specificity_at_sensitivity(y_true, y_pred, sensitivity, num_thresholds=200):
-    tp, tn, fp, fn = counts_at_thresholds(y_true, y_pred, constraint_thresholds(200))
-    sens, spec = safe_divide(tp, tp + fn), safe_divide(tn, tn + fp)
-    return float(np.max(np.where(sens >= sensitivity, spec, 0.0), initial=0.0))
-"""),
+    Mutant("specificity_at_sensitivity", "sensitivity > value instead of >=",
+           replace("sensitivities >= sensitivity", "sensitivities > sensitivity"), expect="(inclusive)"),
+    Mutant("specificity_at_sensitivity", "roles swapped",
+           replace("np.where(sensitivities >= sensitivity, specificities, 0.0)",
+                   "np.where(specificities >= sensitivity, sensitivities, 0.0)"),
+           expect="swapped the roles"),
+    Mutant("specificity_at_sensitivity", "specificity as tn / (tn + fn)",
+           replace("safe_divide(tn, tn + fp)", "safe_divide(tn, tn + fn)")),
+    Mutant("specificity_at_sensitivity", "num_thresholds ignored",
+           replace("constraint_thresholds(num_thresholds)", "constraint_thresholds(200)")),
     # ---------------------------------------------------------------- root_mean_squared_error
-    Mutant("root_mean_squared_error", "no square root (MSE)", """
-def root_mean_squared_error(y_true, y_pred):
-    return float(np.mean((np.asarray(y_pred) - y_true) ** 2))
-""", expect="mean squared error"),
-    Mutant("root_mean_squared_error", "mean of per-column RMSEs", """
-def root_mean_squared_error(y_true, y_pred):
-    err = (np.asarray(y_pred, dtype=float) - y_true) ** 2
-    return float(np.mean(np.sqrt(np.mean(err, axis=0))))
-""", expect="per-column"),
-    Mutant("root_mean_squared_error", "mean of per-sample RMSEs", """
-def root_mean_squared_error(y_true, y_pred):
-    err = (np.asarray(y_pred, dtype=float) - y_true) ** 2
-    return float(np.mean(np.sqrt(np.mean(err, axis=-1)))) if err.ndim > 1 else float(np.sqrt(np.mean(err)))
-"""),
-    Mutant("root_mean_squared_error", "mean absolute error", """
-def root_mean_squared_error(y_true, y_pred):
-    return float(np.mean(np.abs(np.asarray(y_pred) - y_true)))
-"""),
+    Mutant("root_mean_squared_error", "no square root (MSE)",
+           replace("np.sqrt(np.mean(diff ** 2))", "np.mean(diff ** 2)"), expect="mean squared error"),
+    Mutant("root_mean_squared_error", "mean of per-column RMSEs",
+           replace("np.sqrt(np.mean(diff ** 2))", "np.mean(np.sqrt(np.mean(diff ** 2, axis=0)))"),
+           expect="(scikit-learn's multioutput default)"),
+    Mutant("root_mean_squared_error", "mean of per-sample RMSEs (the RMSE of a 1-D array)",
+           replace("np.sqrt(np.mean(diff ** 2))", "np.mean(np.sqrt(np.mean(np.atleast_2d(diff) ** 2, axis=-1)))")),
+    Mutant("root_mean_squared_error", "mean absolute error",
+           replace("np.sqrt(np.mean(diff ** 2))", "np.mean(np.abs(diff))")),
     # ---------------------------------------------------------------- mean_absolute_percentage_error
-    Mutant("mean_absolute_percentage_error", "a fraction, not a percentage", """
-def mean_absolute_percentage_error(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=float)
-    return float(np.mean(np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON)))
-""", expect="not a percentage"),
-    Mutant("mean_absolute_percentage_error", "denominator max(y, eps) without abs", """
-def mean_absolute_percentage_error(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=float)
-    return float(100 * np.mean(np.abs(y_true - y_pred) / np.maximum(y_true, EPSILON)))
-""", expect="absolute value of the target"),
-    Mutant("mean_absolute_percentage_error", "|y| + eps instead of max(|y|, eps)", """
-def mean_absolute_percentage_error(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=float)
-    return float(100 * np.mean(np.abs(y_true - y_pred) / (np.abs(y_true) + EPSILON)))
-"""),
-    Mutant("mean_absolute_percentage_error", "divides by the prediction", """
-def mean_absolute_percentage_error(y_true, y_pred):
-    y_pred = np.asarray(y_pred, dtype=float)
-    return float(100 * np.mean(np.abs(y_true - y_pred) / np.maximum(np.abs(y_pred), EPSILON)))
-"""),
+    Mutant("mean_absolute_percentage_error", "a fraction, not a percentage", replace("100.0 * ", ""),
+           expect="not a percentage"),
+    Mutant("mean_absolute_percentage_error", "denominator max(y, eps) without abs",
+           replace("np.maximum(np.abs(y_true), EPSILON)", "np.maximum(y_true, EPSILON)"),
+           expect="absolute value of the target"),
+    Mutant("mean_absolute_percentage_error", "|y| + eps instead of max(|y|, eps)",
+           replace("np.maximum(np.abs(y_true), EPSILON)", "(np.abs(y_true) + EPSILON)")),
+    Mutant("mean_absolute_percentage_error", "divides by the prediction",
+           replace("np.abs(y_true), EPSILON", "np.abs(y_pred), EPSILON")),
     # ---------------------------------------------------------------- mean_squared_logarithmic_error
-    Mutant("mean_squared_logarithmic_error", "no clipping", """
-def mean_squared_logarithmic_error(y_true, y_pred):
-    return float(np.mean((np.log1p(y_pred) - np.log1p(y_true)) ** 2))
-""", expect="clip both arguments"),
-    Mutant("mean_squared_logarithmic_error", "log instead of log1p", """
-def mean_squared_logarithmic_error(y_true, y_pred):
-    a = np.log(np.maximum(y_pred, EPSILON))
-    b = np.log(np.maximum(y_true, EPSILON))
-    return float(np.mean((a - b) ** 2))
-""", expect="log(1 + x)"),
-    Mutant("mean_squared_logarithmic_error", "clips at 0 instead of 1e-7", """
-def mean_squared_logarithmic_error(y_true, y_pred):
-    a = np.log1p(np.maximum(y_pred, 0.0))
-    b = np.log1p(np.maximum(y_true, 0.0))
-    return float(np.mean((a - b) ** 2))
-"""),
-    Mutant("mean_squared_logarithmic_error", "root of the mean (RMSLE)", """
-def mean_squared_logarithmic_error(y_true, y_pred):
-    a = np.log1p(np.maximum(y_pred, EPSILON))
-    b = np.log1p(np.maximum(y_true, EPSILON))
-    return float(np.sqrt(np.mean((a - b) ** 2)))
-"""),
+    Mutant("mean_squared_logarithmic_error", "no clipping",
+           replace("np.maximum(np.asarray(y_pred, dtype=np.float64), EPSILON)", "np.asarray(y_pred, dtype=np.float64)")
+           + replace("np.maximum(np.asarray(y_true, dtype=np.float64), EPSILON)", "np.asarray(y_true, dtype=np.float64)"),
+           expect="clip both arguments"),
+    Mutant("mean_squared_logarithmic_error", "log instead of log1p", replace("np.log1p(", "np.log(", count=2),
+           expect="log(1 + x), not log(x)"),
+    Mutant("mean_squared_logarithmic_error", "clips at 0 instead of 1e-7", replace("EPSILON)", "0.0)", count=2)),
+    Mutant("mean_squared_logarithmic_error", "root of the mean (RMSLE)",
+           replace("float(np.mean((first - second) ** 2))", "float(np.sqrt(np.mean((first - second) ** 2)))")),
     # ---------------------------------------------------------------- Mean
-    Mutant("Mean", "averages the per-batch means", """
-class Mean:
-    def __init__(self):
-        self.reset_state()
-
-    def update_state(self, values):
-        self.means.append(float(np.mean(values)))
-
-    def result(self):
-        return float(np.mean(self.means)) if self.means else 0.0
-
-    def reset_state(self):
-        self.means = []
-""", expect=BATCH_MEAN),
-    Mutant("Mean", "counts batches, not values", """
-class Mean:
-    def __init__(self):
-        self.reset_state()
-
-    def update_state(self, values):
-        self.total += float(np.sum(values))
-        self.count += 1
-
-    def result(self):
-        return float(safe_divide(self.total, self.count))
-
-    def reset_state(self):
-        self.total, self.count = 0.0, 0
-"""),
-    Mutant("Mean", "0/0 raises before any update", """
-class Mean:
-    def __init__(self):
-        self.reset_state()
-
-    def update_state(self, values):
-        values = np.asarray(values, dtype=float)
-        self.total += float(values.sum())
-        self.count += values.size
-
-    def result(self):
-        return self.total / self.count
-
-    def reset_state(self):
-        self.total, self.count = 0.0, 0
-""", expect="ZeroDivisionError"),
-    Mutant("Mean", "reset_state forgets the count", """
-class Mean:
-    def __init__(self):
-        self.total, self.count = 0.0, 0
-
-    def update_state(self, values):
-        values = np.asarray(values, dtype=float)
-        self.total += float(values.sum())
-        self.count += values.size
-
-    def result(self):
-        return float(safe_divide(self.total, self.count))
-
-    def reset_state(self):
-        self.total = 0.0
-"""),
+    Mutant("Mean", "averages the per-batch means",
+           replace("self.total += float(per_sample.sum())\n            self.count += per_sample.shape[0]",
+                   "self.total += float(per_sample.mean())\n            self.count += 1"),
+           expect=BATCH_MEAN),
+    Mutant("Mean", "counts batches, not values",
+           replace("self.count += per_sample.shape[0]", "self.count += 1")),
+    Mutant("Mean", "0/0 raises before any update",
+           replace("return float(safe_divide(self.total, self.count))", "return self.total / self.count"),
+           expect="ZeroDivisionError"),
+    Mutant("Mean", "reset_state forgets the count",
+           replace("        self.count = 0\n", "")
+           + replace("        self.reset_state()\n", "        self.total, self.count = 0.0, 0\n")),
     # ---------------------------------------------------------------- BinaryAccuracy
-    Mutant("BinaryAccuracy", "averages the per-batch accuracies", """
-class BinaryAccuracy:
-    def __init__(self, threshold=0.5):
-        self.threshold = threshold
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        self.values.append(binary_accuracy(y_true, y_pred, self.threshold))
-
-    def result(self):
-        return float(np.mean(self.values)) if self.values else 0.0
-
-    def reset_state(self):
-        self.values = []
-""", expect=BATCH_MEAN),
-    Mutant("BinaryAccuracy", "reset_state does nothing", """
-class BinaryAccuracy:
-    def __init__(self, threshold=0.5):
-        self.threshold = threshold
-        self.correct, self.count = 0, 0
-
-    def update_state(self, y_true, y_pred):
-        hits = np.asarray(y_true) == (np.asarray(y_pred) > self.threshold)
-        self.correct += int(hits.sum())
-        self.count += hits.size
-
-    def result(self):
-        return float(safe_divide(self.correct, self.count))
-
-    def reset_state(self):
-        pass
-""", expect=NO_RESET),
-    Mutant("BinaryAccuracy", ">= instead of >", """
-class BinaryAccuracy:
-    def __init__(self, threshold=0.5):
-        self.threshold = threshold
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        hits = np.asarray(y_true) == (np.asarray(y_pred) >= self.threshold)
-        self.correct += int(hits.sum())
-        self.count += hits.size
-
-    def result(self):
-        return float(safe_divide(self.correct, self.count))
-
-    def reset_state(self):
-        self.correct, self.count = 0, 0
-"""),
-    Mutant("BinaryAccuracy", "threshold ignored", """
-class BinaryAccuracy:
-    def __init__(self, threshold=0.5):
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        hits = np.asarray(y_true) == (np.asarray(y_pred) > 0.5)
-        self.correct += int(hits.sum())
-        self.count += hits.size
-
-    def result(self):
-        return float(safe_divide(self.correct, self.count))
-
-    def reset_state(self):
-        self.correct, self.count = 0, 0
-"""),
+    Mutant("BinaryAccuracy", "averages the per-batch accuracies",
+           replace("self.correct += int(hits.sum())\n        self.count += hits.size",
+                   "self.correct += float(hits.mean())\n        self.count += 1"),
+           expect=BATCH_MEAN),
+    Mutant("BinaryAccuracy", "reset_state does nothing",
+           replace("        self.correct = 0\n        self.count = 0\n", "        pass\n")
+           + replace("        self.reset_state()\n", "        self.correct, self.count = 0, 0\n"),
+           expect=NO_RESET),
+    Mutant("BinaryAccuracy", ">= instead of >", replace("> self.threshold", ">= self.threshold")),
+    Mutant("BinaryAccuracy", "threshold ignored", replace("> self.threshold", "> 0.5")),
     # ---------------------------------------------------------------- Precision
     Mutant("Precision", "averages the per-batch precisions", """
 class Precision:
@@ -505,56 +232,14 @@ class Precision:
     def reset_state(self):
         self.values = []
 """, expect=BATCH_MEAN),
-    Mutant("Precision", "reset_state does nothing", """
-class Precision:
-    def __init__(self, thresholds=0.5):
-        self.thresholds = thresholds
-        self.tp, self.fp = 0, 0
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, self.thresholds)
-        self.tp += tp
-        self.fp += fp
-
-    def result(self):
-        return float(safe_divide(self.tp, self.tp + self.fp))
-
-    def reset_state(self):
-        pass
-""", expect=NO_RESET),
-    Mutant("Precision", "0/0 raises before any update", """
-class Precision:
-    def __init__(self, thresholds=0.5):
-        self.thresholds = thresholds
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, self.thresholds)
-        self.tp += tp
-        self.fp += fp
-
-    def result(self):
-        return self.tp / (self.tp + self.fp)
-
-    def reset_state(self):
-        self.tp, self.fp = 0, 0
-""", expect="ZeroDivisionError"),
-    Mutant("Precision", "keeps only the last batch", """
-class Precision:
-    def __init__(self, thresholds=0.5):
-        self.thresholds = thresholds
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, self.thresholds)
-        self.tp, self.fp = tp, fp
-
-    def result(self):
-        return float(safe_divide(self.tp, self.tp + self.fp))
-
-    def reset_state(self):
-        self.tp, self.fp = 0, 0
-"""),
+    Mutant("Precision", "reset_state does nothing",
+           replace("        self.tp = 0\n        self.fp = 0\n", "        pass\n")
+           + replace("        self.reset_state()\n", "        self.tp, self.fp = 0, 0\n"),
+           expect=NO_RESET),
+    Mutant("Precision", "0/0 raises before any update",
+           replace("return float(safe_divide(self.tp, self.tp + self.fp))", "return self.tp / (self.tp + self.fp)"),
+           expect="ZeroDivisionError"),
+    Mutant("Precision", "keeps only the last batch", replace(" += ", " = ", count=2)),
     Mutant("Precision", ">= instead of >", """
 class Precision:
     def __init__(self, thresholds=0.5):
@@ -589,56 +274,11 @@ class Recall:
     def reset_state(self):
         self.values = []
 """, expect=BATCH_MEAN),
-    Mutant("Recall", "reset_state zeroes tp only", """
-class Recall:
-    def __init__(self, thresholds=0.5):
-        self.thresholds = thresholds
-        self.tp, self.fn = 0, 0
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, self.thresholds)
-        self.tp += tp
-        self.fn += fn
-
-    def result(self):
-        return float(safe_divide(self.tp, self.tp + self.fn))
-
-    def reset_state(self):
-        self.tp = 0
-"""),
-    Mutant("Recall", "accumulates fp instead of fn", """
-class Recall:
-    def __init__(self, thresholds=0.5):
-        self.thresholds = thresholds
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, self.thresholds)
-        self.tp += tp
-        self.fn += fp
-
-    def result(self):
-        return float(safe_divide(self.tp, self.tp + self.fn))
-
-    def reset_state(self):
-        self.tp, self.fn = 0, 0
-"""),
-    Mutant("Recall", "threshold ignored", """
-class Recall:
-    def __init__(self, thresholds=0.5):
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        tp, tn, fp, fn = confusion_counts(y_true, y_pred, 0.5)
-        self.tp += tp
-        self.fn += fn
-
-    def result(self):
-        return float(safe_divide(self.tp, self.tp + self.fn))
-
-    def reset_state(self):
-        self.tp, self.fn = 0, 0
-"""),
+    Mutant("Recall", "reset_state zeroes tp only",
+           replace("        self.fn = 0\n", "")
+           + replace("        self.reset_state()\n", "        self.tp, self.fn = 0, 0\n")),
+    Mutant("Recall", "accumulates fp instead of fn", replace("self.fn += fn", "self.fn += fp")),
+    Mutant("Recall", "threshold ignored", replace("y_pred, self.thresholds)", "y_pred, 0.5)")),
     # ---------------------------------------------------------------- AUC
     Mutant("AUC", "averages the per-batch AUCs", """
 class AUC:
@@ -655,53 +295,14 @@ class AUC:
     def reset_state(self):
         self.values = []
 """, expect=BATCH_MEAN),
-    Mutant("AUC", "reset_state does nothing", """
-class AUC:
-    def __init__(self, num_thresholds=200):
-        self.thresholds = auc_thresholds(num_thresholds)
-        self.counts = [np.zeros(num_thresholds) for _ in range(4)]
-
-    def update_state(self, y_true, y_pred):
-        new = counts_at_thresholds(y_true, y_pred, self.thresholds)
-        self.counts = [c + n for c, n in zip(self.counts, new)]
-
-    def result(self):
-        return roc_auc_from_counts(*self.counts)
-
-    def reset_state(self):
-        pass
-""", expect=NO_RESET),
-    Mutant("AUC", "keeps only the last batch", """
-class AUC:
-    def __init__(self, num_thresholds=200):
-        self.thresholds = auc_thresholds(num_thresholds)
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        self.counts = list(counts_at_thresholds(y_true, y_pred, self.thresholds))
-
-    def result(self):
-        return roc_auc_from_counts(*self.counts)
-
-    def reset_state(self):
-        self.counts = [np.zeros(len(self.thresholds)) for _ in range(4)]
-"""),
-    Mutant("AUC", "num_thresholds ignored", """
-class AUC:
-    def __init__(self, num_thresholds=200):
-        self.thresholds = auc_thresholds(200)
-        self.reset_state()
-
-    def update_state(self, y_true, y_pred):
-        new = counts_at_thresholds(y_true, y_pred, self.thresholds)
-        self.counts = [c + n for c, n in zip(self.counts, new)]
-
-    def result(self):
-        return roc_auc_from_counts(*self.counts)
-
-    def reset_state(self):
-        self.counts = [np.zeros(len(self.thresholds)) for _ in range(4)]
-"""),
+    Mutant("AUC", "reset_state does nothing",
+           replace("        self.counts = [np.zeros(len(self.thresholds), dtype=np.int64) for _ in range(4)]\n",
+                   "        pass\n")
+           + replace("        self.reset_state()\n",
+                     "        self.counts = [np.zeros(len(self.thresholds), dtype=np.int64) for _ in range(4)]\n"),
+           expect=NO_RESET),
+    Mutant("AUC", "keeps only the last batch", replace("total += new", "total[...] = new")),
+    Mutant("AUC", "num_thresholds ignored", replace("auc_thresholds(num_thresholds)", "auc_thresholds(200)")),
 ]
 
 ALTERNATIVES = [

@@ -1,234 +1,91 @@
 """Plausible wrong answers for lab08_gradient_flow, and valid alternatives.
 
-Each source replaces the solution's definition; `activation`, `activation_grad` (given
-helpers) and the other solution functions stay available.
+A mutant is a patch of the solution's own definition (`replace(old, new)`), or a complete
+definition where the mistake is a different way of writing it; a complete definition replaces
+the solution's and may use `activation`, `activation_grad` (given helpers) and the other
+functions of the solution notebook.
 """
-from nngrade.mutants import Alternative, Mutant
+from nngrade import mistakes as M
+from nngrade.mutants import Alternative, Mutant, replace
 
 MUTANTS = [
     # ------------------------------------------------------------ layer_gradient_norms
-    Mutant("layer_gradient_norms", "mean over the batch only (divides by N, not N*K)", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / len(Y)
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return norms
-''', expect="you divided by N only"),
-    Mutant("layer_gradient_norms", "norms listed output layer first", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = []
-    for i in range(len(params) - 1, -1, -1):
-        norms.append(np.linalg.norm(A[i].T @ delta))
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return np.array(norms)
-''', expect="reverse order"),
-    Mutant("layer_gradient_norms", "multiplies by the activation instead of its derivative", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * A[i]
-    return norms
-''', expect="not by its derivative"),
-    Mutant("layer_gradient_norms", "relu'(0) = 1 (z >= 0)", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            d = (Z[i - 1] >= 0).astype(float) if hidden == "relu" else activation_grad(Z[i - 1], hidden)
-            delta = (delta @ params[i][0].T) * d
-    return norms
-''', expect="relu'(0) is 0"),
-    Mutant("layer_gradient_norms", "loss differentiated without the factor 2", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return norms
-''', expect="half of the expected value"),
-    Mutant("layer_gradient_norms", "squared norms", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.sum((A[i].T @ delta) ** 2)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return norms
-''', expect="squared norms"),
-    Mutant("layer_gradient_norms", "derivative evaluated at the activation output, not at z", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(A[i], hidden)
-    return norms
-'''),
-    Mutant("layer_gradient_norms", "norms of the bias gradients", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden) if i < len(params) - 1 else z)
-    delta = 2.0 * (A[-1] - Y) / Y.size
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(delta.sum(axis=0))
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return norms
-''', expect="bias gradients"),
-    Mutant("layer_gradient_norms", "applies the hidden activation to the output layer too", '''
-def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
-    A, Z = [X], []
-    for i, (W, b) in enumerate(params):
-        z = A[-1] @ W + b
-        Z.append(z)
-        A.append(activation(z, hidden))
-    delta = 2.0 * (A[-1] - Y) / Y.size * activation_grad(Z[-1], hidden)
-    norms = np.zeros(len(params))
-    for i in range(len(params) - 1, -1, -1):
-        norms[i] = np.linalg.norm(A[i].T @ delta)
-        if i > 0:
-            delta = (delta @ params[i][0].T) * activation_grad(Z[i - 1], hidden)
-    return norms
-'''),
-    Mutant("layer_gradient_norms", "norms of central-difference gradients (the notebook's self-check)", '''
+    Mutant("layer_gradient_norms", "mean over the batch only (divides by N, not N*K)",
+           replace("/ Y.size", "/ len(Y)"), expect="you divided by N only"),
+    Mutant("layer_gradient_norms", "norms listed output layer first",
+           replace("    return norms", "    return norms[::-1]"), expect="reverse order"),
+    Mutant("layer_gradient_norms", "multiplies by the activation instead of its derivative",
+           replace("activation_grad(Z[i - 1], hidden)", "A[i]"), expect="not by its derivative"),
+    Mutant("layer_gradient_norms", "relu'(0) = 1 (z >= 0)",
+           replace("activation_grad(Z[i - 1], hidden)",
+                   '((Z[i - 1] >= 0).astype(float) if hidden == "relu" else activation_grad(Z[i - 1], hidden))'),
+           expect="relu'(0) is 0"),
+    Mutant("layer_gradient_norms", "loss differentiated without the factor 2",
+           replace("delta = 2.0 * (A[-1] - Y)", "delta = (A[-1] - Y)"), expect=M.HALF),
+    Mutant("layer_gradient_norms", "squared norms",
+           replace("np.sqrt(np.sum((A[i].T @ delta) ** 2))", "np.sum((A[i].T @ delta) ** 2)"),
+           expect="squared norms"),
+    Mutant("layer_gradient_norms", "derivative evaluated at the activation output, not at z",
+           replace("activation_grad(Z[i - 1], hidden)", "activation_grad(A[i], hidden)")),
+    Mutant("layer_gradient_norms", "norms of the bias gradients",
+           replace("(A[i].T @ delta)", "delta.sum(axis=0)"), expect="bias gradients"),
+    Mutant("layer_gradient_norms", "applies the hidden activation to the output layer too",
+           replace("activation(z, hidden) if i < len(params) - 1 else z", "activation(z, hidden)")
+           + replace("/ Y.size   # dL/dZ_L", "/ Y.size * activation_grad(Z[-1], hidden)")),
+    Mutant("layer_gradient_norms", "norms of central-difference gradients (the notebook's self-check)", """
 def layer_gradient_norms(X, Y, params, hidden="sigmoid"):
     return numerical_norms(X, Y, [(W.copy(), b.copy()) for W, b in params], hidden)
-'''),
+"""),
 
     # ------------------------------------------------------------ clip_by_norm
-    Mutant("clip_by_norm", "scales g in place and returns it", '''
-def clip_by_norm(g, max_norm):
-    norm = np.sqrt(np.sum(g * g))
-    g *= max_norm / max(norm, max_norm)
-    return g
-''', expect="in place"),
-    Mutant("clip_by_norm", "returns g itself when no clipping is needed", '''
-def clip_by_norm(g, max_norm):
-    norm = np.sqrt(np.sum(g * g))
-    if norm <= max_norm:
-        return g
-    return g * (max_norm / norm)
-''', expect="itself"),
-    Mutant("clip_by_norm", "always rescales to norm max_norm (scales small gradients up)", '''
-def clip_by_norm(g, max_norm):
-    norm = np.sqrt(np.sum(g * g))
-    return g * (max_norm / norm)
-''', expect="already below it"),
-    Mutant("clip_by_norm", "clips each element (clip by value)", '''
-def clip_by_norm(g, max_norm):
-    return np.clip(g, -max_norm, max_norm)
-''', expect="clipping by value"),
-    Mutant("clip_by_norm", "min(1, max_norm / norm): 0/0 on a zero gradient", '''
-def clip_by_norm(g, max_norm):
-    norm = np.sqrt(np.sum(g * g))
-    return g * np.minimum(1.0, max_norm / norm)
-''', expect="not numerically stable"),
-    Mutant("clip_by_norm", "adds 1e-6 to the norm as torch does", '''
-def clip_by_norm(g, max_norm):
-    norm = np.sqrt(np.sum(g * g))
-    return g * min(1.0, max_norm / (norm + 1e-6))
-''', expect="you added 1e-6"),
-    Mutant("clip_by_norm", "squared norm", '''
-def clip_by_norm(g, max_norm):
-    return g * (max_norm / max(np.sum(g * g), max_norm))
-''', expect="squared norm"),
+    Mutant("clip_by_norm", "scales g in place and returns it",
+           replace("    return g * (max_norm / max(norm, max_norm))",
+                   "    g *= max_norm / max(norm, max_norm)\n    return g"),
+           expect=M.IN_PLACE),
+    Mutant("clip_by_norm", "returns g itself when no clipping is needed",
+           replace("return g * (max_norm / max(norm, max_norm))",
+                   "return g if norm <= max_norm else g * (max_norm / norm)"),
+           expect="itself"),
+    Mutant("clip_by_norm", "always rescales to norm max_norm (scales small gradients up)",
+           replace("max(norm, max_norm)", "norm"), expect="already below it"),
+    Mutant("clip_by_norm", "clips each element (clip by value)",
+           replace("return g * (max_norm / max(norm, max_norm))", "return np.clip(g, -max_norm, max_norm)"),
+           expect="clipping by value"),
+    Mutant("clip_by_norm", "min(1, max_norm / norm): 0/0 on a zero gradient",
+           replace("max_norm / max(norm, max_norm)", "np.minimum(1.0, max_norm / norm)"), expect=M.UNSTABLE),
+    Mutant("clip_by_norm", "adds 1e-6 to the norm as torch does",
+           replace("max_norm / max(norm, max_norm)", "min(1.0, max_norm / (norm + 1e-6))"),
+           expect="you added 1e-6"),
+    Mutant("clip_by_norm", "squared norm",
+           replace("norm = np.sqrt(np.sum(g * g))", "norm = np.sum(g * g)"), expect="squared norm"),
 
     # ------------------------------------------------------------ clip_by_global_norm
-    Mutant("clip_by_global_norm", "per-tensor instead of global clipping", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    return [clip_by_norm(g, max_norm) for g in grads], global_norm
-''', expect="per-tensor clipping"),
-    Mutant("clip_by_global_norm", "returns the norm after clipping", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    clipped = [g * (max_norm / max(global_norm, max_norm)) for g in grads]
-    return clipped, float(np.sqrt(sum(np.sum(g * g) for g in clipped)))
-''', expect="BEFORE clipping"),
-    Mutant("clip_by_global_norm", "sum of the arrays' norms as the global norm", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(sum(np.sqrt(np.sum(g * g)) for g in grads))
-    return [g * (max_norm / max(global_norm, max_norm)) for g in grads], global_norm
-''', expect="not the sum of the arrays' norms"),
-    Mutant("clip_by_global_norm", "scales the arrays in place", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    for g in grads:
-        g *= max_norm / max(global_norm, max_norm)
-    return list(grads), global_norm
-''', expect="in place"),
-    Mutant("clip_by_global_norm", "returns the same arrays when nothing is clipped", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    if global_norm <= max_norm:
-        return list(grads), global_norm
-    return [g * (max_norm / global_norm) for g in grads], global_norm
-''', expect="itself"),
-    Mutant("clip_by_global_norm", "min(1, max_norm / norm): 0/0 on zero gradients", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    scale = np.minimum(1.0, max_norm / np.float64(global_norm))
-    return [g * scale for g in grads], global_norm
-''', expect="not numerically stable"),
-    Mutant("clip_by_global_norm", "adds 1e-6 to the norm as torch does", '''
-def clip_by_global_norm(grads, max_norm):
-    global_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
-    scale = min(1.0, max_norm / (global_norm + 1e-6))
-    return [g * scale for g in grads], global_norm
-''', expect="you added 1e-6"),
+    Mutant("clip_by_global_norm", "per-tensor instead of global clipping",
+           replace("[g * scale for g in grads]", "[clip_by_norm(g, max_norm) for g in grads]"),
+           expect="per-tensor clipping"),
+    Mutant("clip_by_global_norm", "returns the norm after clipping",
+           replace("    return [g * scale for g in grads], global_norm",
+                   "    clipped = [g * scale for g in grads]\n"
+                   "    return clipped, float(np.sqrt(sum(np.sum(g * g) for g in clipped)))"),
+           expect="BEFORE clipping"),
+    Mutant("clip_by_global_norm", "sum of the arrays' norms as the global norm",
+           replace("float(np.sqrt(sum(np.sum(g * g) for g in grads)))", "float(sum(np.sqrt(np.sum(g * g)) for g in grads))"),
+           expect="not the sum of the arrays' norms"),
+    Mutant("clip_by_global_norm", "scales the arrays in place",
+           replace("    return [g * scale for g in grads], global_norm",
+                   "    for g in grads:\n        g *= scale\n    return grads, global_norm"),
+           expect=M.IN_PLACE),
+    Mutant("clip_by_global_norm", "returns the same arrays when nothing is clipped",
+           replace("return [g * scale for g in grads], global_norm",
+                   "return (grads if global_norm <= max_norm else [g * scale for g in grads]), global_norm"),
+           expect="itself"),
+    Mutant("clip_by_global_norm", "min(1, max_norm / norm): 0/0 on zero gradients",
+           replace("scale = max_norm / max(global_norm, max_norm)",
+                   "scale = np.minimum(1.0, max_norm / np.float64(global_norm))"),
+           expect=M.UNSTABLE),
+    Mutant("clip_by_global_norm", "adds 1e-6 to the norm as torch does",
+           replace("scale = max_norm / max(global_norm, max_norm)", "scale = min(1.0, max_norm / (global_norm + 1e-6))"),
+           expect="you added 1e-6"),
 ]
 
 ALTERNATIVES = [
