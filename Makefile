@@ -44,24 +44,24 @@ labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
 	$(PY) -m nngrade labs $(if $(FORCE),--force)
 
 grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir LIMITS='call_seconds=20 ...'
-	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab $(LAB)) \
+	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab '$(LAB)') \
 		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
 		$(foreach l,$(LIMITS),--limit $(l))
 
 grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
-	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab $(LAB)) \
+	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab '$(LAB)') \
 		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
 		$(foreach l,$(LIMITS),--limit $(l))
 
 gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file.zip
-	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
+	$(PY) -m nngrade gradescope $(if $(LAB),--lab '$(LAB)') $(if $(SEED),--seed $(SEED)) \
 		$(if $(HIDDEN),--hidden $(HIDDEN)) $(if $(OUT),--out $(OUT))
 
 release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks)
 	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)')
 
 mutants:  ## grade every mutant and valid alternative in tests/labs/<lab>/mutants.py
-	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))
+	$(PY) -m nngrade mutants $(if $(LAB),--lab '$(LAB)')
 
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions

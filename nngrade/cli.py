@@ -40,7 +40,7 @@ def cmd_grade(a) -> int:
     data = report.results_json(results, seed, seconds, {"submission_sha256": submission_hash(paths)})
     report.write_json(a.out, data)
     print(report.table(results, seed))
-    text = report.details(results)
+    text = report.details(results, verbose=a.verbose)
     if text and not a.quiet:
         print("\n" + text)
     print(f"\nResults written to {a.out} in {seconds:.1f} s")
@@ -165,6 +165,8 @@ def main(argv=None) -> int:
     g.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: a new one)")
     g.add_argument("--hidden", default=None, help="folder of hidden checks")
     g.add_argument("--quiet", action="store_true", help="the table only")
+    g.add_argument("--verbose", action="store_true",
+                   help="also say where PyTorch and Keras differ on a check (it costs nothing)")
     g.add_argument("--function", action="append", default=[], help="grade only this function (repeatable)")
     g.add_argument("--oracles", choices=["both", "primary"], default="both",
                    help="both (default, the official grade): every check also runs the other framework; "

@@ -74,9 +74,8 @@ def value_problem(got, expected, rtol, atol, where) -> Problem | None:
     n_bad = int(np.sum(excess > 1.0))
     details = [
         f"max abs error {float(np.nanmax(abs_err)):.3g}{at}, max rel error {float(np.nanmax(rel_err)):.3g}"
-        + (f" ({n_bad} of {excess.size} elements out of tolerance)" if excess.size > 1 else ""),
-        f"tolerance |got - expected| <= {atol:g} + {rtol:g} * |expected|; "
-        f"the worst element is {float(np.max(excess)):.3g} times over",
+        + (f", {n_bad} of {excess.size} elements" if excess.size > 1 else "")
+        + f": {float(np.max(excess)):.3g} times over the tolerance |got - expected| <= {atol:g} + {rtol:g} * |expected|",
     ]
     return Problem("value", where, f"{where} has wrong values", got, expected, details)
 

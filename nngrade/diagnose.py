@@ -4,17 +4,24 @@ Generic shapes of error (a sign, a factor of 2 or 1/2, a factor of the batch siz
 the number of elements, a transpose) are tried on every failed value; each check may add
 its own known mistakes (`Likely` rows: the activation instead of its derivative, the
 wrong axis, no clipping, ...), computed on the same input.
+
+A mistake is named only when it is true (`explains`): computed on the student's input, it gives
+the student's result within the check's own tolerance, and not the right one (a mistake that is
+harmless on this input says nothing about it). A check's own mistakes come before the generic
+shapes; when several explain the result equally, all of them are named as such.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from nngrade.compare import Problem
+from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
 from nngrade.mistakes import (BATCH, ELEMENTS, HALF, LAST_AXIS, RESHAPED, SIGN, TOO_LARGE, TOO_SMALL,
                               TRANSPOSE, TWICE)
 
 
-def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
+def close(a, b, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> bool:
+    """Equal within |a - b| <= atol + rtol |b|, elementwise, in the same shape (NaN equals NaN)."""
     try:
         a = np.asarray(a, dtype=np.float64)
         b = np.asarray(b, dtype=np.float64)
@@ -24,6 +31,13 @@ def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
         return False
     with np.errstate(all="ignore"):
         return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def explains(got, variant, expected, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> bool:
+    """A known mistake's result `variant` explains the student's `got`: they agree within the
+    check's tolerance, and the right answer `expected` does not (else the mistake gives the right
+    answer on this input, and says nothing about it)."""
+    return variant is not None and close(got, variant, rtol, atol) and not close(expected, variant, rtol, atol)
 
 
 def _sizes(args) -> list[tuple[float, str]]:
@@ -51,23 +65,39 @@ def _pick(x, where):
     return x
 
 
-def diagnose(problem: Problem, case, likely=(), oracles=None) -> list[str]:
-    """The likely mistakes that explain a wrong value: generic shapes of error, then the check's
-    `likely` rows, computed on the same input with `oracles` (or directly, without)."""
+def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> list[str]:
+    """The likely mistakes that explain a wrong value (with the check's tolerance `rtol`, `atol`):
+    the check's own `likely` rows computed on the same input with `oracles` (directly, without),
+    else the generic shapes. More than one means that each of them gives the student's values."""
     got, expected = problem.got, problem.expected
-    found = []
     if problem.kind == "shape":
         g = np.asarray(got)
-        if g.ndim == 2 and g.T.shape == np.shape(expected) and _close(g.T, expected):
-            found.append(f"your result is the {TRANSPOSE} of the expected one: check the order of a "
-                         "matrix product (X @ W, not W @ X) or a missing .T")
-        elif g.size == np.size(expected) and _close(g.reshape(np.shape(expected)), expected):
-            found.append(f"{RESHAPED}: keep the input's shape "
-                         "(no flatten, squeeze or keepdims mix-up)")
-        return found
+        if g.ndim == 2 and g.T.shape == np.shape(expected) and close(g.T, expected, rtol, atol):
+            return [f"your result is the {TRANSPOSE} of the expected one: check the order of a "
+                    "matrix product (X @ W, not W @ X) or a missing .T"]
+        if g.size == np.size(expected) and close(g.reshape(np.shape(expected)), expected, rtol, atol):
+            return [f"{RESHAPED}: keep the input's shape (no flatten, squeeze or keepdims mix-up)"]
+        return []
     if problem.kind != "value":
-        return found
-    if _close(got, -np.asarray(expected, dtype=np.float64)) and np.any(np.asarray(expected) != 0):
+        return []
+    own = []
+    for row in likely:
+        try:
+            value = oracles.call(row.value, case.args, case.kwargs) if oracles else row.value(*case.args, **case.kwargs)
+            alt = _pick(value, problem.where)
+        except Exception:     # a mistake that does not apply to this input (a shape it cannot take)
+            continue
+        if explains(got, alt, expected, rtol, atol) and row.message not in own:
+            own.append(row.message)
+    return own or _generic(got, expected, case, rtol, atol)
+
+
+def _generic(got, expected, case, rtol, atol) -> list[str]:
+    e = np.asarray(expected, dtype=np.float64) if np.size(expected) else None
+    if e is None or not np.any(e != 0):
+        return []
+    found = []
+    if explains(got, -e, e, rtol, atol):
         found.append(f"your result has the {SIGN}: is a minus sign missing or extra "
                      "(gradient descent subtracts, the derivative of -log is -1/p)?")
     factors = [(2.0, f"{TWICE}: an extra factor of 2?"),
@@ -77,21 +107,8 @@ def diagnose(problem: Problem, case, likely=(), oracles=None) -> list[str]:
                            "(average over the batch rather than sum)?"))
         factors.append((1.0 / n, f"exactly {what} {TOO_SMALL}: did you average where a sum "
                                  "is asked, or divide twice?"))
-    for k, text in factors:
-        if _close(got, k * np.asarray(expected, dtype=np.float64)) and np.any(np.asarray(expected) != 0):
-            found.append("your result is " + text)
-            break
+    found += [f"your result is {text}" for k, text in factors if explains(got, k * e, e, rtol, atol)]
     g = np.asarray(got) if isinstance(got, np.ndarray) else None
-    if g is not None and g.ndim == 2 and g.shape[0] == g.shape[1] and not _close(g, expected) \
-            and _close(g.T, expected):
+    if g is not None and g.ndim == 2 and g.shape[0] == g.shape[1] and explains(g.T, e, e.T, rtol, atol):
         found.append(f"your result is the {TRANSPOSE} of the expected one")
-    for row in likely:
-        try:
-            value = oracles.call(row.value, case.args, case.kwargs) if oracles else row.value(*case.args, **case.kwargs)
-            alt = _pick(value, problem.where)
-        except Exception:
-            continue
-        # a known mistake that gives the right answer on this input says nothing about it
-        if alt is not None and _close(got, alt) and not _close(alt, expected, rtol=1e-9, atol=1e-12):
-            found.append(row.message)
     return found

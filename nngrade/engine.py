@@ -25,7 +25,7 @@ from nngrade.extract import ALLOWED_TEXT, Extracted, extract
 from nngrade.mistakes import UNSTABLE
 from nngrade.oracles import Oracles
 from nngrade.plan import Plan
-from nngrade.registry import Check
+from nngrade.registry import Case, Check
 from nngrade.stand_ins import substitutes
 from nngrade.student import Student
 
@@ -38,19 +38,43 @@ NOT_DEFINED = "not defined"      # the notebook has no function of that name
 NO_NOTEBOOK = "no notebook"      # the lab's notebook is missing or unreadable
 FORBIDDEN = "forbidden"          # it uses a module graded code may not use
 NOT_RUN = "not run"              # an earlier call hung or ended the worker, or the lab's budget ran out
+SYNTAX_ERROR = "syntax error"    # the cell that defines it does not parse
+
+
+@dataclass
+class Failure:
+    """What went wrong in a check, as data: the first failing input in full, and how many of the
+    check's inputs fail. `feedback.render` turns it into the words a student reads."""
+    message: str                      # what is wrong, one sentence
+    case: Case | None = None          # the first input on which it went wrong
+    oracle: str | None = None         # the framework whose answer it differs from
+    expected: object = None           # shown where the values, the finiteness or the shape differ
+    got: object = None
+    details: list = field(default_factory=list)      # the errors against the tolerance
+    diagnoses: list = field(default_factory=list)    # likely mistakes that explain it
+    other_oracle: str | None = None   # it matches the deciding framework but not this one
+    failing: int = 1                  # of `inputs`, how many fail
+    inputs: int = 0                   # the check's inputs, where all of them ran (else 0)
 
 
 @dataclass
 class CheckResult:
     check: Check
     score: float
-    output: str
-    notes: list = field(default_factory=list)
     outcome: str = PASSED
+    failure: Failure | None = None
+    differs: list = field(default_factory=list)   # where another framework differs, costing nothing
+    inputs: int = 0
+    notes: list = field(default_factory=list)     # about the student's code that cost nothing (speed)
 
     @property
     def passed(self) -> bool:
         return self.score >= self.check.points
+
+    @property
+    def output(self) -> str:
+        """The feedback of this check, as a student reads it."""
+        return feedback.render(self)
 
 
 @dataclass
@@ -97,11 +121,10 @@ def call_problem(check: Check, reply: dict, case, limits: Limits) -> tuple[str, 
     return None
 
 
-def judge(check: Check, i: int, case, got, oracles: Oracles, notes: list) -> str | None:
-    """Compare the value with the deciding oracle, then with the other one: the feedback of the
-    first disagreement that costs points, or None. A disagreement with the other framework where
-    the two frameworks measurably differ (`Check.differs`) only adds a note."""
-    head = f"{check.function}: {check.what}"
+def judge(check: Check, i: int, case, got, oracles: Oracles, differs: list, diagnose_it=True) -> Failure | None:
+    """Compare the value with the deciding oracle, then with the others: the first disagreement
+    that costs points, or None. A disagreement with another framework where the frameworks
+    measurably differ (`Check.differs`) only adds a note."""
     for which in (check.primary, *check.others):
         expected = oracles.expected(check, i, which)   # asked for only now: an unwritten function waits for none
         if expected is None and which != check.primary:
@@ -114,53 +137,62 @@ def judge(check: Check, i: int, case, got, oracles: Oracles, notes: list) -> str
         if problem is None and text is None:
             continue
         if which != check.primary and check.differs:
-            notes.append(f"{check.oracle_name(which)} differs here, and that costs nothing: {check.differs}")
+            differs.append(f"{check.oracle_name(which)} differs here, and that costs nothing: {check.differs}")
             continue
-        oracle_name = check.oracle_name(which)
-        lines = [head]
-        if problem is not None:
-            lines += [f"  {problem.message}", "  input: " + feedback.describe_case(check.oracle(), case)]
-            if problem.kind in ("value", "nonfinite", "shape"):
-                lines.append(f"  expected ({oracle_name}): {feedback.fmt(problem.expected)}")
-                lines.append(f"  got:{' ' * (len(oracle_name) + 9)}{feedback.fmt(problem.got)}")
-            lines += [f"  {d}" for d in problem.details]
+        other = check.oracle_name(which) if which != check.primary else None
+        if problem is None:
+            return Failure(text, case, check.oracle_name(which), other_oracle=other)
+        shown = problem.kind in ("value", "nonfinite", "shape")
+        guesses = []
+        if diagnose_it:
             with oracles.lock:     # known mistakes are computed with the oracles
-                guesses = diagnose(problem, case, check.likely, oracles)
-            lines += [f"  likely mistake: {guess}" for guess in guesses]
-        else:
-            lines += [f"  {text}", "  input: " + feedback.describe_case(check.oracle(), case)]
-        if which != check.primary:
-            lines.append(f"  (your result matches {check.oracle_name(check.primary)} but not "
-                         f"{oracle_name}; the two frameworks agree here)")
-        return "\n".join(lines)
+                guesses = diagnose(problem, case, check.likely, oracles, check.rtol, check.atol)
+        return Failure(problem.message, case, check.oracle_name(which), problem.expected if shown else None,
+                       problem.got if shown else None, list(problem.details), guesses, other)
     return None
 
 
 def run_check(student: Student, plan: Plan, oracles: Oracles, check: Check, extracted: Extracted,
               space=None) -> CheckResult:
-    head = f"{check.function}: {check.what}"
+    """Every input of the check: the first failure in full (diagnosed), the other inputs counted."""
     space = space or check.lab
+    cases = plan.cases(check)
     used = extracted.uses_forbidden(check.function, substitutes(check.lab))
     if used:
-        return CheckResult(check, 0.0, f"{head}\n  `{check.function}` uses `{used}`, which graded code may "
-                           f"not use: graded code may import {ALLOWED_TEXT} only; the point of the lab is "
-                           "to compute it yourself", outcome=FORBIDDEN)
+        return CheckResult(check, 0.0, FORBIDDEN, Failure(
+            f"`{check.function}` uses `{used}`, which graded code may not use: graded code may import "
+            f"{ALLOWED_TEXT} only; the point of the lab is to compute it yourself"), inputs=len(cases))
+    broken = extracted.broken.get(check.function)
+    if broken and check.function not in extracted.functions:
+        return CheckResult(check, 0.0, SYNTAX_ERROR, Failure(
+            f"`{check.function}` is in {broken}: fix it, run the cell and save the notebook"), inputs=len(cases))
     called = extracted.stand_ins_called(check.function, substitutes(check.lab))
-    notes = []
-    for i, case in enumerate(plan.cases(check)):
+    differs, first, failing, ran = [], None, 0, 0
+    for i, case in enumerate(cases):
+        ran += 1
         reply = call_case(student, check, case, oracles, called, space)
         problem = call_problem(check, reply, case, student.limits)
         if problem:
             outcome, text = problem
-            if outcome in (NOT_WRITTEN, NOT_DEFINED, NOT_RUN):
-                return CheckResult(check, 0.0, f"{head}\n  {text}", outcome=outcome)
-            return CheckResult(check, 0.0, f"{head}\n  {text}\n  input: "
-                               + feedback.describe_case(check.oracle(), case), outcome=outcome)
-        wrong = judge(check, i, case, reply["value"], oracles, notes)
+            if first is None:
+                if outcome in (NOT_WRITTEN, NOT_DEFINED, NOT_RUN):
+                    return CheckResult(check, 0.0, outcome, Failure(text), inputs=len(cases))
+                first = (outcome, Failure(text, case))
+            failing += 1
+            if outcome != FAILED_CALL or reply.get("error_type") in ("Timeout", "WorkerDied", "BudgetSpent"):
+                break          # the other inputs are not run: it would hang or crash again
+            continue
+        wrong = judge(check, i, case, reply["value"], oracles, differs if first is None else [],
+                      diagnose_it=first is None)
         if wrong:
-            return CheckResult(check, 0.0, wrong, notes, outcome=WRONG)
-    return CheckResult(check, check.points, f"{head}: passed ({len(plan.cases(check))} inputs, "
-                       f"rtol={check.rtol:g}, atol={check.atol:g})", notes)
+            failing += 1
+            first = first or (WRONG, wrong)
+    if first:
+        outcome, failure = first
+        # the others counted only where every input ran (a function that hung is not called again)
+        failure.failing, failure.inputs = failing, len(cases) if ran == len(cases) else 0
+        return CheckResult(check, 0.0, outcome, failure, list(dict.fromkeys(differs)), len(cases))
+    return CheckResult(check, check.points, PASSED, None, list(dict.fromkeys(differs)), len(cases))
 
 
 def grade_lab(student: Student, plan: Plan, oracles: Oracles, lab: str, nb: load.Notebook, functions=None,
@@ -169,11 +201,11 @@ def grade_lab(student: Student, plan: Plan, oracles: Oracles, lab: str, nb: load
     checks = [c for c in plan.checks[lab] if functions is None or c.function in functions]
     student.begin_lab()
     if nb.error:
-        return LabResult(lab, [CheckResult(c, 0.0, f"{c.function}: {c.what}\n  {nb.error}", outcome=NO_NOTEBOOK)
-                               for c in checks], nb.path, [nb.error])
-    extracted = extract(nb.cells)
+        return LabResult(lab, [CheckResult(c, 0.0, NO_NOTEBOOK, Failure(nb.error)) for c in checks],
+                         nb.path, [nb.error])
+    extracted = extract(nb.cells, nb.numbers)
     units = extracted.needed_by({c.function for c in checks})
-    messages = nb.notes + extracted.messages + student.load(space or lab, units)
+    messages = nb.notes + extracted.messages + student.load(space or lab, units, extracted.cell)
     results = [run_check(student, plan, oracles, c, extracted, space) for c in checks if not c.hidden]
     if space is None:
         speed_notes(student, oracles, lab, results, extracted)

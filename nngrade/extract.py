@@ -12,6 +12,7 @@ only what the graded functions need (`Extracted.needed_by`): a plot helper's
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,6 +53,12 @@ class Extracted:
     messages: list = field(default_factory=list)
     forbidden_names: dict = field(default_factory=dict)   # bound name -> module
     functions: dict = field(default_factory=dict)         # def/class name -> last Unit
+    broken: dict = field(default_factory=dict)            # def/class name -> the cell that does not parse
+    numbers: list = field(default_factory=list)           # code cell i is the notebook's cell numbers[i]
+
+    def cell(self, i: int) -> str:
+        """"cell 14": code cell i as JupyterLab numbers it (every cell, from 1)."""
+        return f"cell {self.numbers[i] if i < len(self.numbers) else i + 1}"
 
     def needed_by(self, functions) -> list:
         """The units that the graded `functions` need, in notebook order: their definitions and,
@@ -245,26 +252,32 @@ def _read_cell(raw: str) -> tuple:
     return ("ok", tuple(records))
 
 
-def extract(cells: list[str]) -> Extracted:
-    """`cells`: the source of each code cell, in order."""
-    out = Extracted()
+DEFINITION = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def extract(cells: list[str], numbers: list[int] | None = None) -> Extracted:
+    """`cells`: the source of each code cell, in order; `numbers`: each one's place among all the
+    notebook's cells, from 1 (JupyterLab's numbers, for the messages)."""
+    out = Extracted(numbers=list(numbers) if numbers else list(range(1, len(cells) + 1)))
     parsed = []
     chars = 0
     for i, raw in enumerate(cells):
         chars += len(raw)
         if chars > MAX_CODE_CHARS:
-            out.messages.append(f"the notebook has more than {MAX_CODE_CHARS:,} characters of code: cells "
-                                f"{i + 1} to {len(cells)} were not read")
+            out.messages.append(f"the notebook has more than {MAX_CODE_CHARS:,} characters of code: "
+                                f"{out.cell(i)} and those after it were not read")
             break
         read = _read_cell(raw)
         if read[0] == "long":
-            out.messages.append(f"cell {i + 1} has {read[1]:,} statements, more than the "
+            out.messages.append(f"{out.cell(i)} has {read[1]:,} statements, more than the "
                                 f"{MAX_STATEMENTS:,} a cell may have; skipped")
         elif read[0] == "magic":
-            out.messages.append(f"cell {i + 1}: a cell magic ({read[1]}) is not graded; skipped")
+            out.messages.append(f"{out.cell(i)}: a cell magic ({read[1]}) is not graded; skipped")
         elif read[0] == "syntax":
-            out.messages.append(f"cell {i + 1} has a syntax error (line {read[1]}: {read[2]}); "
+            where = f"{out.cell(i)}, which has a syntax error (line {read[1]}: {read[2]})"
+            out.messages.append(f"{out.cell(i)} has a syntax error (line {read[1]}: {read[2]}); "
                                 "it was skipped and the rest of the notebook was graded")
+            out.broken.update({name: where for name in DEFINITION.findall(raw)})
         else:
             parsed.append((i, read[1]))
     defined = set()   # names the notebook defines as functions: an assignment calling one is a demo
@@ -283,7 +296,7 @@ def extract(cells: list[str]) -> Extracted:
                 if forbidden:      # not run; a graded function that uses it earns nothing, and is told why
                     out.forbidden_names.update(forbidden)
                     if any(m.split(".")[0] in FORBIDDEN for _, m in forbidden):
-                        out.messages.append(f"cell {i + 1}: `{unparsed}` was not run: graded code may import "
+                        out.messages.append(f"{out.cell(i)}: `{unparsed}` was not run: graded code may import "
                                             f"{ALLOWED_TEXT} only (torch, tensorflow, keras, jax and autograd "
                                             "are for the grader's oracles)")
                     continue

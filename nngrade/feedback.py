@@ -67,3 +67,33 @@ def failed_call(function: str, reply: dict, seconds: float) -> str:
         return f"`{function}` raised TypeError: {err} (check its signature against the lab's)"
     tb = reply.get("tb", "")
     return f"`{function}` raised {kind}: {err}" + (f"\n    where: {tb.splitlines()[-1]}" if tb else "")
+
+
+def render(result) -> str:
+    """One check's feedback from its result (`engine.CheckResult`): the check, what went wrong on
+    the first failing input, that input, expected against got, the error against the tolerance,
+    the likely mistake, and how many of the check's inputs fail."""
+    check, f = result.check, result.failure
+    head = f"{check.function}: {check.what}"
+    if f is None:
+        return f"{head}: passed ({result.inputs} inputs, rtol={check.rtol:g}, atol={check.atol:g})"
+    lines = [head, f"  {f.message}"]
+    if f.case is None:
+        return "\n".join(lines)
+    lines.append("  input: " + describe_case(check.oracle(), f.case))
+    if f.expected is not None or f.got is not None:
+        lines.append(f"  expected ({f.oracle}): {fmt(f.expected)}")
+        lines.append(f"  got:{' ' * (len(f.oracle) + 9)}{fmt(f.got)}")
+    lines += [f"  {d}" for d in f.details]
+    if len(f.diagnoses) == 1:
+        lines.append(f"  likely mistake: {f.diagnoses[0]}")
+    elif f.diagnoses:      # each of them gives exactly these values: say so, do not pick one
+        lines.append("  likely mistake, one of these (each gives your values on this input):")
+        lines += [f"    - {d}" for d in f.diagnoses]
+    if f.other_oracle:
+        lines.append(f"  (your result matches {check.oracle_name(check.primary)} but not "
+                     f"{f.other_oracle}; the two frameworks agree here)")
+    if f.inputs > 1:
+        lines.append(f"  {f.failing} of the check's {f.inputs} inputs fail" if f.failing > 1 else
+                     f"  the check's other {f.inputs - 1} input{'s' if f.inputs > 2 else ''} pass")
+    return "\n".join(lines)

@@ -29,6 +29,7 @@ class Notebook:
     cells: list = field(default_factory=list)     # the source of every code cell
     error: str | None = None                      # why it could not be read
     notes: list = field(default_factory=list)
+    numbers: list = field(default_factory=list)   # code cell i is the notebook's cell numbers[i] (from 1)
 
 
 def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
@@ -118,8 +119,9 @@ def read(lab: str, path: Path) -> Notebook:
         return Notebook(lab, path, error=f"{path.name} is a version {str(data.get('nbformat'))[:10]} notebook; "
                         "the grader reads version 4: open it in Jupyter and save it (Jupyter converts it)")
     try:
-        cells = [_source(c) if not _ungraded(c) else "" for c in data["cells"]
-                 if isinstance(c, dict) and c.get("cell_type") == "code"]
+        code = [(n, c) for n, c in enumerate(data["cells"], 1)
+                if isinstance(c, dict) and c.get("cell_type") == "code"]
+        cells = [_source(c) if not _ungraded(c) else "" for _, c in code]
     except Exception as e:
         return Notebook(lab, path, error=f"{path.name} is not a readable notebook: {type(e).__name__}: {e}")
-    return Notebook(lab, path, cells)
+    return Notebook(lab, path, cells, numbers=[n for n, _ in code])

@@ -1,9 +1,16 @@
-"""Stage 5: the terminal table, the Gradescope results JSON and the Markdown feedback."""
+"""Stage 5: the terminal table, the Gradescope results JSON and the Markdown feedback.
+
+Each is a rendering of the same data, the `CheckResult`s (their outcome and `Failure`), and none
+reads another's words. The feedback is one block per function that lost points: its first
+failing check in full (`feedback.render`), its other failing checks one line each, each likely
+mistake once; a function not written yet, and a lab without a notebook, take one line.
+"""
 from __future__ import annotations
 
 import json
 import platform
 import re
+import textwrap
 from collections import OrderedDict
 from importlib import metadata
 
@@ -50,10 +57,14 @@ def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, s
     tests = []
     for lab in labs:
         for r in lab.results:
+            data = {"seed": [seed, r.check.seed_key()], "outcome": r.outcome}
+            if r.failure and (show_hidden or not r.check.hidden):
+                data.update(diagnoses=[printable(d) for d in r.failure.diagnoses],
+                            failing_inputs=r.failure.failing, inputs=r.failure.inputs)
             tests.append({"name": r.check.name, "score": round(r.score, 6), "max_score": r.check.points,
                           "status": "passed" if r.passed else "failed",
                           "output": visible_output(r, show_hidden), "visibility": "visible",
-                          "extra_data": {"seed": [seed, r.check.seed_key()]}})
+                          "extra_data": data})
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
     messages = [f"{lab.lab}: {printable(m)}" for lab in labs for m in lab.messages]
@@ -83,10 +94,8 @@ def table(labs: list[LabResult], seed: int) -> str:
         width = max([len(f) for f in funcs] + [8])
         for f, (fs, fm, fails) in funcs.items():
             mark = "ok " if fs >= fm else ("-- " if fs == 0 else "~  ")
-            first = ""
-            if fails:
-                first = fails[0].output.splitlines()[1].strip() if "\n" in fails[0].output else ""
-            lines.append(f"  {mark}{f:<{width}} {fs:>5g}/{fm:<3g} {printable(first[:90])}")
+            first = _headline(fails[0]) if fails else ""
+            lines.append(f"  {mark}{f:<{width}} {fs:>5g}/{fm:<3g} {printable(first)}")
     total = sum(r.score for lab in labs for r in lab.results)
     total_max = sum(r.check.points for lab in labs for r in lab.results)
     pct = 100 * total / total_max if total_max else 0
@@ -96,36 +105,67 @@ def table(labs: list[LabResult], seed: int) -> str:
     return "\n".join(lines)
 
 
-def details(labs: list[LabResult], show_hidden=False) -> str:
-    """What to fix (failed checks, one block each), then notes that cost nothing."""
-    fixes, notes = [], []
-    for lab in labs:
-        fails = [r for r in lab.results if not r.passed]
-        if fails and all(r.outcome == NO_NOTEBOOK for r in lab.results):
-            fixes.append(f"[{lab.lab}] {printable(lab.messages[0]) if lab.messages else 'no notebook'}")
+def _headline(r, width=90) -> str:
+    """A failed check's problem in a table cell: its first words, cut at a word."""
+    if r.check.hidden:
+        return "a hidden check failed"
+    text = r.failure.message.splitlines()[0] if r.failure and r.failure.message else r.outcome
+    return textwrap.shorten(text, width, placeholder=" ...")
+
+
+def _plural(n, word):
+    return f"{n:g} {word}{'' if n == 1 else 's'}"
+
+
+def function_blocks(lab: LabResult, show_hidden=False) -> list[str]:
+    """What to fix in one lab: a block per function that lost points (its first failing check in
+    full, its other failing checks one line each, each likely mistake once); one line for the
+    functions not written yet, one for those not defined, one for a lab without a notebook."""
+    if lab.results and all(r.outcome == NO_NOTEBOOK for r in lab.results):
+        return [f"[{lab.lab}] {printable(lab.messages[0]) if lab.messages else 'no notebook'}"]
+    blocks, whole = [], {NOT_WRITTEN: [], NOT_DEFINED: []}
+    for f, (fs, fm, fails) in by_function(lab).items():
+        if not fails:
             continue
-        # a function whose every check says the same (the stub, or no definition) takes one line
-        order = list(dict.fromkeys(r.check.function for r in lab.results))
-        whole = {outcome: [f for f in order if all(r.outcome == outcome for r in lab.results
-                                                    if r.check.function == f)]
-                 for outcome in (NOT_WRITTEN, NOT_DEFINED)}
-        summarised = set(whole[NOT_WRITTEN]) | set(whole[NOT_DEFINED])
-        fixes += [f"[{lab.lab}] " + visible_output(r, show_hidden) for r in fails
-                  if r.check.function not in summarised]
-        if whole[NOT_WRITTEN]:
-            fixes.append(f"[{lab.lab}] not implemented yet: {', '.join(whole[NOT_WRITTEN])}")
-        if whole[NOT_DEFINED]:
-            fixes.append(f"[{lab.lab}] not defined in your notebook (define them with exactly these names): "
-                         f"{', '.join(whole[NOT_DEFINED])}")
-        for r in lab.results:
-            if r.passed and r.notes and (show_hidden or not r.check.hidden):
-                notes.append(printable(f"[{lab.lab}] {r.check.function}: {r.check.what}: "
-                                       + "; ".join(dict.fromkeys(r.notes))))
-    text = ""
-    if fixes:
-        text += "What to fix:\n\n" + "\n\n".join(fixes)
+        mine = [r for r in lab.results if r.check.function == f]
+        same = {r.outcome for r in mine}
+        if len(same) == 1 and same & set(whole):      # the stub, or no definition, on every check
+            whole[same.pop()].append(f)
+            continue
+        first, rest = fails[0], fails[1:]
+        lines = [f"[{lab.lab}] {f}: {fs:g}/{fm:g}", "  " + visible_output(first, show_hidden).replace("\n", "\n  ")]
+        named = set(first.failure.diagnoses if first.failure and not first.check.hidden else ())
+        for r in rest:
+            lines.append(f"  also fails: {r.check.what} ({_plural(r.check.points, 'point')}): {_headline(r, 70)}")
+            if r.failure and (show_hidden or not r.check.hidden):
+                new = [d for d in r.failure.diagnoses if d not in named]
+                lines += [f"    likely mistake: {printable(d)}" for d in new]
+                named.update(new)
+        blocks.append("\n".join(lines))
+    if whole[NOT_WRITTEN]:
+        blocks.append(f"[{lab.lab}] not implemented yet: {', '.join(whole[NOT_WRITTEN])}")
+    if whole[NOT_DEFINED]:
+        blocks.append(f"[{lab.lab}] not defined in your notebook (define them with exactly these names): "
+                      f"{', '.join(whole[NOT_DEFINED])}")
+    return blocks
+
+
+def framework_notes(lab: LabResult, show_hidden=False) -> list[str]:
+    """Where the other framework differs (costing nothing): once per function."""
+    out = {}
+    for r in lab.results:
+        if r.differs and (show_hidden or not r.check.hidden):
+            out.setdefault(r.check.function, dict.fromkeys(r.differs))
+    return [printable(f"[{lab.lab}] {f}: " + "; ".join(notes)) for f, notes in out.items()]
+
+
+def details(labs: list[LabResult], show_hidden=False, verbose=False) -> str:
+    """What to fix (a block per function), then, with `verbose`, where the frameworks differ."""
+    fixes = [b for lab in labs for b in function_blocks(lab, show_hidden)]
+    text = "What to fix:\n\n" + "\n\n".join(fixes) if fixes else ""
+    notes = [n for lab in labs for n in framework_notes(lab, show_hidden)] if verbose else []
     if notes:
-        text += ("\n\n" if text else "") + "Notes (these cost nothing):\n" + "\n".join(notes)
+        text += ("\n\n" if text else "") + "Where PyTorch and Keras differ (this costs nothing):\n" + "\n".join(notes)
     return text
 
 
@@ -140,9 +180,9 @@ def markdown(labs: list[LabResult], seed: int, student: str = "") -> str:
             lines += fenced([printable(m) for m in lab.messages])
         lines += ["", "| function | points |", "| --- | --- |"]
         lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
-        fails = [r for r in lab.results if not r.passed]
-        if fails:
-            lines += [""] + fenced([visible_output(r) for r in fails])
+        blocks = function_blocks(lab)
+        if blocks:
+            lines += [""] + fenced(["\n\n".join(blocks)])
         lines.append("")
     lines.append(f"Seed: {seed}. {describe(isolation(labs))}")
     return "\n".join(lines)

@@ -60,8 +60,9 @@ class Student:
         return self.client.request({"op": "exec", "lab": space, "cell": unit.cell, "line": unit.line,
                                     "source": unit.source}, self.limits.exec_seconds)
 
-    def load(self, space: str, units: list) -> list[str]:
-        """Run the statements (extract's units) one by one; a failing one is reported and skipped."""
+    def load(self, space: str, units: list, cell=lambda i: f"cell {i + 1}") -> list[str]:
+        """Run the statements (extract's units) one by one; a failing one is reported and skipped
+        (`cell` names a unit's cell: `Extracted.cell`)."""
         messages, self.good[space] = [], []
         self.generation[space] = self.client.restarts
         for unit in units:
@@ -71,7 +72,7 @@ class Student:
                 self.good[space].append(unit)
                 continue
             what = ", ".join(unit.defines) or unit.source.splitlines()[0][:60]
-            messages.append(f"cell {unit.cell + 1}, line {unit.line} ({what}): {reply['error_type']}: "
+            messages.append(f"{cell(unit.cell)}, line {unit.line} ({what}): {reply['error_type']}: "
                             f"{reply.get('error', '')[:200]}; skipped")
         self._ensure_loaded(space)
         return messages

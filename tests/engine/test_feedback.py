@@ -35,7 +35,7 @@ def test_the_failing_input_expected_got_errors_and_tolerance_are_all_shown():
     scores, _ = grade_cells(LAB, solution_cells(LAB) + [wrong], functions={"sigmoid_grad"})
     text = outputs(scores, "sigmoid_grad")
     for phrase in ("input: z = ", "expected (PyTorch):", "got:", "max abs error", "max rel error",
-                   "tolerance |got - expected| <=", "times over", "likely mistake:"):
+                   "times over the tolerance |got - expected| <=", "likely mistake:"):
         assert phrase in text, phrase
 
 

@@ -255,6 +255,8 @@ def _hinge_without_max(y, s):
     return Torch.hinge(y, s) - Torch.hinge(y, 2 * np.asarray(y) - s)
 
 
+NOT_CLIPPED = ("your logs are not clipped as the contract asks (PyTorch's F.binary_cross_entropy only clamps "
+               "each log at -100): clip p to [eps, 1 - eps] before the logs, as Keras does")
 RENORM = "you renormalised the rows (p / p.sum(axis=1)), as Keras does: the contract takes the probabilities as given"
 CLIP_GRAD = ("where p was clipped the gradient is 0 (clip stops it outside [eps, 1 - eps]); keep it "
              "where eps <= p <= 1 - eps, the bounds included")
@@ -278,8 +280,7 @@ LIKELY = {
                    Likely("the linear part's derivative is delta * sign(e): you kept e there (that is mse's)",
                           lambda y, p, delta=1.0: Torch.mse_grad(y, p) / 2)],
     "binary_crossentropy": [
-        Likely("you clamped each log at -100, as PyTorch's F.binary_cross_entropy does: the contract clips p "
-               "to [eps, 1 - eps] before the logs (as Keras)",
+        Likely(NOT_CLIPPED,
                _quiet(lambda y, p, eps=EPS: Mistakes.torch_binary_cross_entropy(y, p))),
         Likely("you added eps inside the logs (log(p + eps)): the contract clips p to [eps, 1 - eps] instead",
                _quiet(_bce_eps_inside))],
@@ -346,6 +347,14 @@ LIKELY = {
                           "not >= 0", lambda y, s: np.where(1 - np.asarray(y) * s == 0, -np.asarray(y) / np.size(s),
                                                             Torch.hinge_grad(y, s)))],
 }
+
+
+IGNORED_EPS = ("the result ignores the eps argument: it is computed with eps = 1e-7 whatever the caller passes "
+               "(use the eps you are given)")
+for _name in ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+              "kl_divergence", "poisson", "msle"):
+    for _fn in (_name, _name + "_grad"):
+        LIKELY.setdefault(_fn, []).append(Likely(IGNORED_EPS, _quiet(lambda y, p, eps=EPS, f=_fn: getattr(Torch, f)(y, p))))
 
 
 # ---------------------------------------------------------------- where Keras differs (measured)

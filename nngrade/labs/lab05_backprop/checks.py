@@ -269,7 +269,7 @@ def _numgrad_compare(rtol, atol, structure_only=False, expected_is="the exact gr
         if problem.kind in ("value", "nonfinite", "shape"):
             lines += [f"expected ({expected_is}): {fmt(problem.expected)}", f"got: {fmt(problem.got)}"]
         lines += problem.details
-        lines += [f"likely mistake: {g}" for g in diagnose(problem, case, NUMGRAD_LIKELY, oracles)]
+        lines += [f"likely mistake: {g}" for g in diagnose(problem, case, NUMGRAD_LIKELY, oracles, rtol, atol)]
         return "\n  ".join(lines)
     return cmp
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from nngrade.compare import compare, describe_type
+from nngrade.diagnose import explains
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
 from nngrade.feedback import fmt
 from nngrade.drivers import drive_object
@@ -184,11 +185,9 @@ def _compare_stream(likely):
                     continue
                 mine = [a for (m, _, _), a in zip(calls[:i + 1], alt) if m == "result"]
                 theirs = [x for (m, _, _), x in zip(calls[:i + 1], got) if m == "result"]
-                try:
-                    if np.allclose(np.asarray(theirs, dtype=float), mine, rtol=1e-9, atol=1e-12):
-                        lines.append(f"likely mistake: {row.message}")
-                except (TypeError, ValueError):
-                    pass
+                right = [x for (m, _, _), x in zip(calls[:i + 1], expected) if m == "result"]
+                if explains(theirs, mine, right, DEFAULT_RTOL, DEFAULT_ATOL):
+                    lines.append(f"likely mistake: {row.message}")
             return "\n  ".join(lines)
         return None
     return check

@@ -80,38 +80,10 @@ def _edge_cases(rng):
 # through a wrong activation derivative or of the biases (Mistakes), and TensorFlow's clipping
 # with another norm (use_norm) or on a gradient scaled by a power of two.
 
-def _mask_same(alt, correct):
-    """`alt` with every part that equals the right answer's (to diagnose's 1e-6) made NaN, or None
-    when every part does. A NaN part never matches a student's result, so a mistake is only
-    named on the part of the result where it shows (a factor K with K = 1, rescaling a
-    gradient whose norm is exactly max_norm, the norm of a clipped list, ... change nothing)."""
-    if isinstance(alt, (list, tuple)) and isinstance(correct, (list, tuple)) and len(alt) == len(correct):
-        parts = [_mask_same(a, c) for a, c in zip(alt, correct)]
-        if all(p is None for p in parts):
-            return None
-        parts = [_nan_like(c) if p is None else p for p, c in zip(parts, correct)]
-        return type(alt)(parts)
-    a, c = np.asarray(alt, dtype=np.float64), np.asarray(correct, dtype=np.float64)
-    if a.shape == c.shape and np.allclose(a, c, rtol=1e-6, atol=1e-9):
-        return None
-    return alt
-
-
-def _nan_like(x):
-    if isinstance(x, (list, tuple)):
-        return type(x)(_nan_like(v) for v in x)
-    return np.full(np.shape(x), np.nan) if np.ndim(x) else float("nan")
-
-
-def _distinct(value, correct):
-    def fn(*args, **kwargs):
-        with np.errstate(all="ignore"):
-            return _mask_same(value(*args, **kwargs), correct(*args, **kwargs))
-    return fn
-
-
 def _likely(correct, rows):
-    return tuple(Likely(message, _distinct(value, correct)) for message, value in rows)
+    """(message, value) rows as Likely rows (`correct`: the oracle they are mistakes of, for the
+    reader; `diagnose` names a row only where it differs from the right answer)."""
+    return tuple(Likely(message, value) for message, value in rows)
 
 
 def _norms_with(backward=None, of="weight", only=None):

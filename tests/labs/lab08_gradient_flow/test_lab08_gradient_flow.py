@@ -206,4 +206,4 @@ def clip_by_norm(g, max_norm):
     assert any("you added 1e-6" in o for o in scores["clip_by_norm"][2])
     _, res = grade_cells(LAB, solution_cells(LAB), functions={"clip_by_norm"})
     assert all(r.passed for r in res.results)
-    assert any("clip_grad_norm_" in n for r in res.results for n in r.notes)
+    assert any("clip_grad_norm_" in n for r in res.results for n in r.differs)
