@@ -16,7 +16,7 @@ import numpy as np
 
 from nngrade.compare import Problem
 from nngrade.config import DEFAULT_ATOL, DEFAULT_RTOL
-from nngrade.mistakes import (BATCH, ELEMENTS, HALF, LAST_AXIS, RESHAPED, SIGN, TOO_LARGE, TOO_SMALL,
+from nngrade.mistakes import (BATCH, ELEMENTS, EMPTY_AXIS, HALF, LAST_AXIS, RESHAPED, SIGN, TOO_LARGE, TOO_SMALL,
                               TRANSPOSE, TWICE)
 
 
@@ -65,11 +65,15 @@ def _pick(x, where):
     return x
 
 
-def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> list[str]:
+def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL,
+             result=None, answer=None) -> list[str]:
     """The likely mistakes that explain a wrong value (with the check's tolerance `rtol`, `atol`):
     the check's own `likely` rows computed on the same input with `oracles` (directly, without),
-    else the generic shapes. More than one means that each of them gives the student's values."""
+    else the generic shapes. More than one means that each of them gives the student's values.
+    `result` and `answer`: the whole result and the whole right answer, for `Likely.when` tests
+    (the problem holds the part where they first differ)."""
     got, expected = problem.got, problem.expected
+    whole = (got if result is None else result, expected if answer is None else answer)
     if problem.kind == "shape":
         g = np.asarray(got)
         if g.ndim == 2 and g.T.shape == np.shape(expected) and close(g.T, expected, rtol, atol):
@@ -77,11 +81,16 @@ def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL,
                     "matrix product (X @ W, not W @ X) or a missing .T"]
         if g.size == np.size(expected) and close(g.reshape(np.shape(expected)), expected, rtol, atol):
             return [f"{RESHAPED}: keep the input's shape (no flatten, squeeze or keepdims mix-up)"]
-        return []
+        if g.ndim == np.ndim(expected) and any(a == 0 < b for a, b in zip(g.shape, np.shape(expected))):
+            return [f"{EMPTY_AXIS}: a slice x[p:-p] is empty when p = 0 (-0 is 0); "
+                    "slice with x[p:x.shape[0] - p], or skip it when there is no padding"]
+        return own_when(likely, *whole, case)
     if problem.kind != "value":
-        return []
-    own = []
+        return own_when(likely, *whole, case)
+    own = own_when(likely, *whole, case)
     for row in likely:
+        if row.value is None:
+            continue
         try:
             value = oracles.call(row.value, case.args, case.kwargs) if oracles else row.value(*case.args, **case.kwargs)
             alt = _pick(value, problem.where)
@@ -90,6 +99,21 @@ def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL,
         if explains(got, alt, expected, rtol, atol) and row.message not in own:
             own.append(row.message)
     return own or _generic(got, expected, case, rtol, atol)
+
+
+def own_when(likely, got, expected, case) -> list[str]:
+    """The check's known mistakes that are recognised by a test of the result (`Likely.when`)
+    rather than by a value to compare with (a shuffle by another generator has no value to match)."""
+    found = []
+    for row in likely:
+        if row.when is None:
+            continue
+        try:
+            if row.when(got, expected, *case.args, **case.kwargs):
+                found.append(row.message)
+        except Exception:      # a test that does not apply to this result
+            continue
+    return found
 
 
 def _generic(got, expected, case, rtol, atol) -> list[str]:

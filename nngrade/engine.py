@@ -146,7 +146,7 @@ def judge(check: Check, i: int, case, got, oracles: Oracles, differs: list, diag
         guesses = []
         if diagnose_it:
             with oracles.lock:     # known mistakes are computed with the oracles
-                guesses = diagnose(problem, case, check.likely, oracles, check.rtol, check.atol)
+                guesses = diagnose(problem, case, check.likely, oracles, check.rtol, check.atol, got, expected)
         return Failure(problem.message, case, check.oracle_name(which), problem.expected if shown else None,
                        problem.got if shown else None, list(problem.details), guesses, other)
     return None
@@ -235,8 +235,7 @@ def speed_notes(student: Student, oracles: Oracles, lab: str, results: list, ext
         timed = dataclasses.replace(check, timeout=student.limits.speed_seconds)
         timed.lab = check.lab
         reply = student.call(lab, timed, case, oracles, extracted.stand_ins_called(function, substitutes(lab)))
-        shape = next((a.shape for a in case.args if isinstance(a, np.ndarray)), None)
-        where = f" on an input of shape {shape}" if shape else ""
+        where = feedback.shapes(oracle, case)
         if reply.get("error_type") == "Timeout":
             mine[-1].notes.append(f"`{function}` did not finish within {timed.timeout:g} s{where} (the oracle "
                                   f"took {oracle_seconds * 1000:.1f} ms): a Python loop over elements? "

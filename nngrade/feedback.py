@@ -8,11 +8,12 @@ import numpy as np
 from nngrade.wire import Opaque
 
 
-
 def fmt(x, width=400) -> str:
     if isinstance(x, np.ndarray):
         body = np.array2string(x, precision=6, threshold=24, edgeitems=3, max_line_width=100,
                                suppress_small=False)
+        if x.ndim == 2 and x.size <= 24:      # a small matrix on one line, its rows side by side
+            body = " ".join(line.strip() for line in body.splitlines())
         text = f"{body} (shape {x.shape}, {x.dtype})" if x.ndim else f"{body} ({x.dtype})"
     elif isinstance(x, Opaque):
         text = f"{x.type_name} object: {x.repr_text}"
@@ -30,15 +31,46 @@ def fmt(x, width=400) -> str:
     return text.replace("\n", "\n      ")
 
 
+SHOWN = 24       # an input array with more elements than this is summarised on one line
+
+
+def summary(x) -> str | None:
+    """One line for a large input (an array of more than SHOWN elements, or a list holding one, or
+    a matrix, or a list): its shape, dtype and range; None for an input small enough to print."""
+    if isinstance(x, np.ndarray) and x.size > SHOWN:
+        span = ""
+        if x.dtype.kind in "biuf" and x.size:
+            with np.errstate(all="ignore"):
+                span = f", values from {float(np.nanmin(x)):.4g} to {float(np.nanmax(x)):.4g}"
+        return f"an array of shape {x.shape}, {x.dtype}{span}"
+    if isinstance(x, (list, tuple)) and any(summary(v) or isinstance(v, (list, tuple))
+                                            or (isinstance(v, np.ndarray) and v.ndim > 1) for v in x):
+        kinds = ", ".join(f"{v.shape}" if isinstance(v, np.ndarray) else type(v).__name__ for v in x[:8])
+        return f"a {type(x).__name__} of {len(x)}: {kinds}{' ...' if len(x) > 8 else ''}"
+    return None
+
+
 def describe_case(oracle, case) -> str:
-    """`z = [...]`, naming each argument as the contract's signature does."""
+    """`z = [...]`, naming each argument as the contract's signature does; a large argument on one
+    line (its shape and range), so that the input fits the screen."""
     try:
         bound = inspect.signature(oracle).bind(*case.args, **case.kwargs).arguments
     except (TypeError, ValueError):
         bound = {f"arg{i}": a for i, a in enumerate(case.args)} | dict(case.kwargs)
-    parts = [f"{k} = {fmt(v)}" for k, v in bound.items()]
+    parts = [f"{k} = {summary(v) or fmt(v)}" for k, v in bound.items()]
     text = "\n    ".join(parts)
     return text + (f"\n    ({case.note})" if case.note else "")
+
+
+def shapes(oracle, case) -> str:
+    """" on X of shape (2,), ws of shape (300,)": the array arguments of a call, named as the
+    contract's signature names them ("" when there are none)."""
+    try:
+        bound = inspect.signature(oracle).bind(*case.args, **case.kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {f"argument {i + 1}": a for i, a in enumerate(case.args)}
+    arrays = [f"{k} of shape {v.shape}" for k, v in bound.items() if isinstance(v, np.ndarray)]
+    return (" on " + ", ".join(arrays)) if arrays else ""
 
 
 def failed_call(function: str, reply: dict, seconds: float) -> str:
@@ -70,14 +102,15 @@ def failed_call(function: str, reply: dict, seconds: float) -> str:
 
 
 def render(result) -> str:
-    """One check's feedback from its result (`engine.CheckResult`): the check, what went wrong on
-    the first failing input, that input, expected against got, the error against the tolerance,
-    the likely mistake, and how many of the check's inputs fail."""
+    """One check's feedback from its result (`engine.CheckResult`): the check, what went wrong (and
+    on how many of its inputs), the first failing input, expected against got, the error against
+    the tolerance, and the likely mistake."""
     check, f = result.check, result.failure
     head = f"{check.function}: {check.what}"
     if f is None:
         return f"{head}: passed ({result.inputs} inputs, rtol={check.rtol:g}, atol={check.atol:g})"
-    lines = [head, f"  {f.message}"]
+    count = f" (on {f.failing} of the check's {f.inputs} inputs)" if f.inputs > 1 else ""
+    lines = [head, f"  {f.message}{count}"]
     if f.case is None:
         return "\n".join(lines)
     lines.append("  input: " + describe_case(check.oracle(), f.case))
@@ -93,7 +126,4 @@ def render(result) -> str:
     if f.other_oracle:
         lines.append(f"  (your result matches {check.oracle_name(check.primary)} but not "
                      f"{f.other_oracle}; the two frameworks agree here)")
-    if f.inputs > 1:
-        lines.append(f"  {f.failing} of the check's {f.inputs} inputs fail" if f.failing > 1 else
-                     f"  the check's other {f.inputs - 1} input{'s' if f.inputs > 2 else ''} pass")
     return "\n".join(lines)

@@ -24,3 +24,4 @@ ELEMENTS = "(the number of elements)"
 LAST_AXIS = "(the size of the last axis)"
 TRANSPOSE = "transpose"
 RESHAPED = "the values are right but the shape is not"
+EMPTY_AXIS = "an axis of your result is empty"          # x[p:-p] with p = 0

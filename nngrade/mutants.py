@@ -101,6 +101,7 @@ class Outcome:
     score: float
     max_score: float
     output: str
+    diagnoses: tuple = ()       # the likely mistakes the feedback named
 
     @property
     def ok(self) -> bool:
@@ -137,11 +138,31 @@ def run_lab(lab: str, seed: int = 2024, solutions=Path("solutions"), rows=None) 
             output = "\n".join(r.output for r in res.results if not r.passed)
             if max_score == 0:
                 output = f"no checks for `{row.function}` in {lab}"
-            outcomes.append(Outcome(row, score, max_score, output))
+            named = tuple(dict.fromkeys(d for r in res.results if r.failure for d in r.failure.diagnoses))
+            outcomes.append(Outcome(row, score, max_score, output, named))
     return outcomes
 
 
+def misnamed(outcomes: list[Outcome]) -> list[str]:
+    """Diagnoses named for a mistake that was not made: a mutant's expected diagnosis named in the
+    feedback of another mutant of the same function, which makes another mistake."""
+    out = []
+    mutants = [o for o in outcomes if isinstance(o.row, Mutant)]
+    for o in mutants:
+        expect = o.row.expect
+        if not expect or not any(expect in d for d in o.diagnoses):
+            continue          # a phrase of the check or of the engine, not a diagnosis
+        for other in mutants:
+            if other is not o and other.row.function == o.row.function and other.row.expect != expect \
+                    and any(expect in d for d in other.diagnoses):
+                out.append(f"{o.row.function}: '{expect}' (the diagnosis of '{o.row.mistake}') is also named "
+                           f"for '{other.row.mistake}'")
+    return out
+
+
 def summary(results: dict[str, list[Outcome]]) -> tuple[str, bool]:
+    """The table of `make mutants`, and whether every lab is at 100% and 100% with no diagnosis
+    named for a mistake that was not made."""
     lines, all_ok = [], True
     tm = tc = ta = tac = 0
     for lab, outs in results.items():
@@ -166,5 +187,8 @@ def summary(results: dict[str, list[Outcome]]) -> tuple[str, bool]:
                     lines.append(f"    ALTERNATIVE {o.row.function} ({o.row.idea}): rejected, "
                                  f"{o.score:g}/{o.max_score:g}")
                     lines.append("      " + o.output.replace("\n", "\n      ")[:800])
+        for line in misnamed(outs):
+            all_ok = False
+            lines.append(f"    MISNAMED {line}")
     lines.append(f"{'total':26s} mutants caught {tc:3d}/{tm:<3d}         alternatives accepted {tac:3d}/{ta:<3d}")
     return "\n".join(lines), all_ok and tm > 0

@@ -38,9 +38,12 @@ class Case:
 
 @dataclass(frozen=True)
 class Likely:
-    """A known mistake: if the student's result equals `value(*args, **kwargs)`, say `message`."""
+    """A known mistake: if the student's result equals `value(*args, **kwargs)` (and the right
+    answer does not), say `message`. A mistake with no value to compare with is recognised by a
+    test of the result instead, `when(got, expected, *args, **kwargs) -> bool`."""
     message: str
-    value: Callable[..., Any]
+    value: Callable[..., Any] | None = None
+    when: Callable[..., bool] | None = None
 
 
 ORACLE_NAMES = {"torch": "PyTorch", "keras": "Keras", "sklearn": "scikit-learn"}

@@ -88,7 +88,7 @@ def table(labs: list[LabResult], seed: int) -> str:
         s = sum(v[0] for v in funcs.values())
         m = sum(v[1] for v in funcs.values())
         where = f" ({lab.path})" if lab.path else ""
-        lines.append(f"\n{lab.lab}{where}: {s:g}/{m:g}")
+        lines.append(f"{lab.lab}{where}: {s:g}/{m:g}")
         for msg in lab.messages:
             lines.append(f"  ! {printable(msg)}")
         width = max([len(f) for f in funcs] + [8])
@@ -135,12 +135,18 @@ def function_blocks(lab: LabResult, show_hidden=False) -> list[str]:
         first, rest = fails[0], fails[1:]
         lines = [f"[{lab.lab}] {f}: {fs:g}/{fm:g}", "  " + visible_output(first, show_hidden).replace("\n", "\n  ")]
         named = set(first.failure.diagnoses if first.failure and not first.check.hidden else ())
+        also = OrderedDict()       # the other failing checks, by what is wrong: one line each
         for r in rest:
-            lines.append(f"  also fails: {r.check.what} ({_plural(r.check.points, 'point')}): {_headline(r, 70)}")
+            also.setdefault(_headline(r, 70), []).append(r)
             if r.failure and (show_hidden or not r.check.hidden):
                 new = [d for d in r.failure.diagnoses if d not in named]
-                lines += [f"    likely mistake: {printable(d)}" for d in new]
+                also[_headline(r, 70)] += [printable(d) for d in new]
                 named.update(new)
+        for headline, items in also.items():
+            checks = [r for r in items if not isinstance(r, str)]
+            which = "; ".join(f"{r.check.what} ({_plural(r.check.points, 'point')})" for r in checks)
+            lines.append(f"  also fails: {which}: {headline}")
+            lines += [f"    likely mistake: {d}" for d in items if isinstance(d, str)]
         blocks.append("\n".join(lines))
     if whole[NOT_WRITTEN]:
         blocks.append(f"[{lab.lab}] not implemented yet: {', '.join(whole[NOT_WRITTEN])}")
@@ -162,7 +168,7 @@ def framework_notes(lab: LabResult, show_hidden=False) -> list[str]:
 def details(labs: list[LabResult], show_hidden=False, verbose=False) -> str:
     """What to fix (a block per function), then, with `verbose`, where the frameworks differ."""
     fixes = [b for lab in labs for b in function_blocks(lab, show_hidden)]
-    text = "What to fix:\n\n" + "\n\n".join(fixes) if fixes else ""
+    text = "What to fix:\n" + "\n\n".join(fixes) if fixes else ""
     notes = [n for lab in labs for n in framework_notes(lab, show_hidden)] if verbose else []
     if notes:
         text += ("\n\n" if text else "") + "Where PyTorch and Keras differ (this costs nothing):\n" + "\n".join(notes)

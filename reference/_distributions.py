@@ -121,9 +121,10 @@ def distribution_problem(x, spec, structure_only=False) -> str | None:
     se_var = math.sqrt(max(mu4 - sd ** 4, 0.0) / n)
     if abs(var - sd ** 2) > Z_CRIT * se_var:
         ratio = var / sd ** 2
+        known = named_mistake(x, spec)
         return (f"the variance of your {n} values is {var:.6g}; a draw from {what} has variance "
                 f"{sd ** 2:.6g} +- {Z_CRIT * se_var:.2g} ({Z_CRIT} standard errors); yours is "
-                f"{ratio:.4g} times that: check the scale (which fan, a square root, a factor 2 or 3?)")
+                f"{ratio:.4g} times that: " + (known or "check the scale (which fan, a square root, a factor 2 or 3?)"))
     if np.isfinite(lo) and spec["family"] == "uniform":
         slack = RANGE_T * (hi - lo) / n
         if v.max() < hi - slack or v.min() > lo + slack:
@@ -134,8 +135,32 @@ def distribution_problem(x, spec, structure_only=False) -> str | None:
     ks = stats.kstest(v, _cdf(spec))
     if ks.pvalue < KS_ALPHA:
         return (f"your values do not follow {what}: Kolmogorov-Smirnov distance {ks.statistic:.3g}, "
-                f"p-value {ks.pvalue:.2g} (< {KS_ALPHA:g}); is it the right family (uniform vs normal, "
-                "truncated or not)?")
+                f"p-value {ks.pvalue:.2g} (< {KS_ALPHA:g}); "
+                + (named_mistake(x, spec) or "is it the right family (uniform vs normal, truncated or not)?"))
+    return None
+
+
+KERAS_TRUNCATION = 0.87962566103423978   # Keras divides the std by it before truncating at 2 std
+
+
+def named_mistake(x, spec) -> str | None:
+    """The known mistake a draw that failed `spec` is a draw of (each tested as `spec` is), or None:
+    a normal truncated at 2 standard deviations (with or without Keras's correction of the std),
+    or the variance passed where the standard deviation is asked for."""
+    if spec["family"] != "normal":
+        return None
+    sd, shape = spec["std"], spec["shape"]
+    truncated = ("this is a truncated normal, every value within 2 standard deviations (as Keras's "
+                 "TruncatedNormal and HeNormal draw): the contract's draw is the untruncated "
+                 f"N({spec['mean']:g}, {sd:.6g}^2), rng.normal(0, {sd:.6g}, size)")
+    candidates = [(truncated, truncated_normal_spec(shape, sd)),
+                  (truncated, truncated_normal_spec(shape, sd / KERAS_TRUNCATION))]
+    if abs(sd - 1.0) > 0.05:
+        candidates.append((f"your standard deviation is the variance {sd ** 2:.6g}: rng.normal takes the standard "
+                           f"deviation, sqrt({sd ** 2:.6g}) = {sd:.6g}", normal_spec(shape, sd ** 2, spec["mean"])))
+    for message, alternative in candidates:
+        if distribution_problem(x, alternative) is None:
+            return message
     return None
 
 

@@ -345,24 +345,27 @@ def _mb_data(rng, n, d=3, onehot=False):
 
 
 def _mb_cases(rng, kind):
+    """Each check owns one property: only "the last batch smaller" has a batch smaller than
+    batch_size (a generator that drops it loses that check alone)."""
     if kind == "types":
-        X, y = _mb_data(rng, 7)
-        X2, y2 = _mb_data(rng, 6, onehot=True)
+        X, y = _mb_data(rng, 6)
+        X2, y2 = _mb_data(rng, 8, onehot=True)
         return [Case((X, y, 3)), Case((X2, y2, 4), {}, "one-hot targets (N, K)")]
     if kind == "order":
         n, b = int(rng.integers(10, 20)), int(rng.integers(3, 6))
         n += (n % b == 0)
         X, y = _mb_data(rng, n)
-        return [Case((X, y, b), {}, "N not a multiple of batch_size: the last batch is smaller")]
+        X1, y1 = _mb_data(rng, 5)
+        return [Case((X, y, b), {}, "N not a multiple of batch_size: the last batch is smaller"),
+                Case((X1, y1, 8), {}, "batch_size larger than N: one batch, smaller than batch_size")]
     if kind == "edges":
         X, y = _mb_data(rng, 12)
         X1, y1 = _mb_data(rng, 5)
         return [Case((X, y, 4), {}, "N a multiple of batch_size: no empty last batch"),
-                Case((X1, y1, 8), {}, "batch_size larger than N: one batch"),
                 Case((X1, y1, 1), {}, "batch_size 1")]
-    n, b = int(rng.integers(12, 24)), int(rng.integers(3, 7))
-    X, y = _mb_data(rng, n)
-    X2, y2 = _mb_data(rng, 10, onehot=True)
+    b = int(rng.integers(3, 7))
+    X, y = _mb_data(rng, b * int(rng.integers(3, 5)))
+    X2, y2 = _mb_data(rng, 12, onehot=True)
     return [Case((X, y, b), {"seed": _seed(rng)}, "rng = np.random.default_rng(seed): the order is "
                  "rng.permutation(N), one call"),
             Case((X2, y2, 4), {"seed": _seed(rng)}, "one-hot targets, shuffled")]
@@ -381,7 +384,26 @@ def _mb_two_orders(X, y, batch_size, seed=None):
     return [(xb, yb) for (xb, _), (_, yb) in zip(xs, ys)]
 
 
+def _another_order(got, expected, X, y, batch_size, seed=None) -> bool:
+    """The batches hold every row once, each with its own label, in another order than the rng's:
+    a shuffle by another generator (np.random, a new default_rng)."""
+    if seed is None or not isinstance(got, list) or not got:
+        return False
+    xs = np.concatenate([np.asarray(xb, dtype=np.float64) for xb, _ in got])
+    ys = np.concatenate([np.asarray(yb, dtype=np.float64) for _, yb in got])
+    if xs.shape != np.shape(X) or ys.shape != np.shape(y):
+        return False
+    rows = {row.tobytes(): label.tobytes() for row, label in zip(np.asarray(X, dtype=np.float64),
+                                                                 np.asarray(y, dtype=np.float64))}
+    same_rows = all(rows.get(r.tobytes()) == t.tobytes() for r, t in zip(xs, ys)) and len(rows) == len(X)
+    order = np.concatenate([np.asarray(xb) for xb, _ in expected])
+    return same_rows and not np.array_equal(xs, order)       # exact: rows are copied, not computed
+
+
 MB_LIKELY = (
+    Likely("your batches hold every row with its label, in another order than the rng's: shuffle with the "
+           "rng you are given, one call of rng.permutation(N) (not np.random or a new default_rng)",
+           when=_another_order),
     Likely("X and y were shuffled with two different orders (two calls of rng.permutation?): draw one "
            "order and index both with it, so that every row keeps its label", _mb_two_orders),
     Likely("only X was shuffled: index y with the same order", lambda X, y, b, seed=None: [

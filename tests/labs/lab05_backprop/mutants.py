@@ -88,7 +88,7 @@ MUTANTS = [
     Mutant("relative_error", "returns the elementwise array (no float(np.max(...)))",
            replace("float(np.max(", "(("), expect="should be a float"),
     Mutant("relative_error", "denominator the mean (|a| + |b|) / 2",
-           replace("np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b)) / 2)"), expect=M.TWICE),
+           replace("np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b)) / 2)"), expect="the sum of both magnitudes"),
 
     # ---- mlp_forward ------------------------------------------------------------------------
     Mutant("mlp_forward", "hidden activation on the output layer too",

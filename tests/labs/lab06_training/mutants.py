@@ -36,7 +36,7 @@ MUTANTS = [
 
     # --- he_normal ------------------------------------------------------------------------
     Mutant("he_normal", "the variance 2 / fan_in passed as the standard deviation",
-           replace("np.sqrt(2.0 / fan_in)", "2.0 / fan_in"), expect="check the scale"),
+           replace("np.sqrt(2.0 / fan_in)", "2.0 / fan_in"), expect="your standard deviation is the variance"),
     Mutant("he_normal", "fan_out instead of fan_in",
            replace("2.0 / fan_in)", "2.0 / fan_out)"), expect="check the scale"),
     Mutant("he_normal", "LeCun's 1 / fan_in (no factor 2)",
@@ -50,7 +50,17 @@ def he_normal(fan_in, fan_out, rng):
         w[bad] = rng.normal(0.0, s, size=int(bad.sum()))
         bad = np.abs(w) > 2 * s
     return w
-""", expect="Kolmogorov"),
+""", expect="this is a truncated normal"),
+    Mutant("he_normal", "a normal truncated at 2 standard deviations (redrawn beyond them)", """
+def he_normal(fan_in, fan_out, rng):
+    s = np.sqrt(2.0 / fan_in)
+    w = rng.normal(0.0, s, size=(fan_in, fan_out))
+    bad = np.abs(w) > 2 * s
+    while bad.any():
+        w[bad] = rng.normal(0.0, s, size=int(bad.sum()))
+        bad = np.abs(w) > 2 * s
+    return w
+""", expect="this is a truncated normal"),
     Mutant("he_normal", "uniform with the right variance",
            replace("rng.normal(0.0, np.sqrt(2.0 / fan_in),", "rng.uniform(-np.sqrt(6.0 / fan_in), np.sqrt(6.0 / fan_in),"),
            expect="Kolmogorov"),
