@@ -66,12 +66,13 @@ def _pick(x, where):
 
 
 def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL,
-             result=None, answer=None) -> list[str]:
+             result=None, answer=None, tested=None) -> list[str]:
     """The likely mistakes that explain a wrong value (with the check's tolerance `rtol`, `atol`):
     the check's own `likely` rows computed on the same input with `oracles` (directly, without),
     else the generic shapes. More than one means that each of them gives the student's values.
     `result` and `answer`: the whole result and the whole right answer, for `Likely.when` tests
-    (the problem holds the part where they first differ)."""
+    (the problem holds the part where they first differ). `tested`, a set, collects the messages of
+    the rows that could be computed on this input (a row tested and not named is contradicted)."""
     got, expected = problem.got, problem.expected
     whole = (got if result is None else result, expected if answer is None else answer)
     if problem.kind == "shape":
@@ -96,6 +97,8 @@ def diagnose(problem: Problem, case, likely=(), oracles=None, rtol=DEFAULT_RTOL,
             alt = _pick(value, problem.where)
         except Exception:     # a mistake that does not apply to this input (a shape it cannot take)
             continue
+        if tested is not None and alt is not None:
+            tested.add(row.message)
         if explains(got, alt, expected, rtol, atol) and row.message not in own:
             own.append(row.message)
     return own or _generic(got, expected, case, rtol, atol)

@@ -12,6 +12,7 @@ and compares what came back with each oracle (`judge`).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Failure:
     details: list = field(default_factory=list)      # the errors against the tolerance
     diagnoses: list = field(default_factory=list)    # likely mistakes that explain it
     other_oracle: str | None = None   # it matches the deciding framework but not this one
+    tested: set = field(default_factory=set)         # the check's own mistakes computed on its failing inputs
     failing: int = 1                  # of `inputs`, how many fail
     inputs: int = 0                   # the check's inputs, where all of them ran (else 0)
 
@@ -143,18 +145,39 @@ def judge(check: Check, i: int, case, got, oracles: Oracles, differs: list, diag
         if problem is None:
             return Failure(text, case, check.oracle_name(which), other_oracle=other)
         shown = problem.kind in ("value", "nonfinite", "shape")
-        guesses = []
+        guesses, tested = [], set()
         if diagnose_it:
             with oracles.lock:     # known mistakes are computed with the oracles
-                guesses = diagnose(problem, case, check.likely, oracles, check.rtol, check.atol, got, expected)
+                guesses = diagnose(problem, case, check.likely, oracles, check.rtol, check.atol, got, expected,
+                                   tested)
         return Failure(problem.message, case, check.oracle_name(which), problem.expected if shown else None,
-                       problem.got if shown else None, list(problem.details), guesses, other)
+                       problem.got if shown else None, list(problem.details), guesses, other, tested)
     return None
+
+
+def _shape_of(diagnosis: str) -> str:
+    """A diagnosis with its numbers left out: "exactly N = 6 (the batch size) times too large" on one
+    input and "... N = 15 ..." on another name the same mistake."""
+    return re.sub(r"[0-9.e+-]+", "#", diagnosis)
+
+
+def consistent(results: list) -> None:
+    """One diagnosis per function: a likely mistake named on one check of a function and computed,
+    but not found, on another of its failing checks is not the mistake; it is named nowhere."""
+    by_function = {}
+    for r in results:
+        if r.failure:
+            by_function.setdefault(r.check.function, []).append(r.failure)
+    for failures in by_function.values():
+        contradicted = {d for f in failures for d in f.tested if d not in f.diagnoses}
+        for f in failures:
+            f.diagnoses = [d for d in f.diagnoses if d not in contradicted]
 
 
 def run_check(student: Student, plan: Plan, oracles: Oracles, check: Check, extracted: Extracted,
               space=None) -> CheckResult:
-    """Every input of the check: the first failure in full (diagnosed), the other inputs counted."""
+    """Every input of the check: the first failure in full, the other inputs counted; a likely
+    mistake is named only when it explains the result on every input where the check fails."""
     space = space or check.lab
     cases = plan.cases(check)
     used = extracted.uses_forbidden(check.function, substitutes(check.lab))
@@ -182,11 +205,16 @@ def run_check(student: Student, plan: Plan, oracles: Oracles, check: Check, extr
             if outcome != FAILED_CALL or reply.get("error_type") in ("Timeout", "WorkerDied", "BudgetSpent"):
                 break          # the other inputs are not run: it would hang or crash again
             continue
-        wrong = judge(check, i, case, reply["value"], oracles, differs if first is None else [],
-                      diagnose_it=first is None)
+        still = first is None or (first[0] == WRONG and first[1].diagnoses)
+        wrong = judge(check, i, case, reply["value"], oracles, differs if first is None else [], diagnose_it=still)
         if wrong:
             failing += 1
-            first = first or (WRONG, wrong)
+            if first is None:
+                first = (WRONG, wrong)
+            elif still:      # a mistake is named only if it explains every input on which the check fails
+                kept = {_shape_of(d) for d in wrong.diagnoses}
+                first[1].diagnoses = [d for d in first[1].diagnoses if _shape_of(d) in kept]
+                first[1].tested |= wrong.tested
     if first:
         outcome, failure = first
         # the others counted only where every input ran (a function that hung is not called again)
@@ -207,6 +235,7 @@ def grade_lab(student: Student, plan: Plan, oracles: Oracles, lab: str, nb: load
     units = extracted.needed_by({c.function for c in checks})
     messages = nb.notes + extracted.messages + student.load(space or lab, units, extracted.cell)
     results = [run_check(student, plan, oracles, c, extracted, space) for c in checks if not c.hidden]
+    consistent(results)
     if space is None:
         speed_notes(student, oracles, lab, results, extracted)
     hidden = [c for c in checks if c.hidden]

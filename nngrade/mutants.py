@@ -51,6 +51,7 @@ class Mutant:
     mistake: str
     source: str | tuple           # the whole definition, or patches of the solution's (`replace`)
     expect: str | None = None     # a phrase the feedback must contain (a diagnosis)
+    also: tuple = ()              # other diagnoses that are true of this mistake too (see `misnamed`)
 
 
 @dataclass(frozen=True)
@@ -138,23 +139,28 @@ def run_lab(lab: str, seed: int = 2024, solutions=Path("solutions"), rows=None) 
             output = "\n".join(r.output for r in res.results if not r.passed)
             if max_score == 0:
                 output = f"no checks for `{row.function}` in {lab}"
-            named = tuple(dict.fromkeys(d for r in res.results if r.failure for d in r.failure.diagnoses))
+            # a diagnosis named alone (one named among others that explain the values equally is an ambiguity, said as such)
+            named = tuple(dict.fromkeys(r.failure.diagnoses[0] for r in res.results
+                                        if r.failure and len(r.failure.diagnoses) == 1))
             outcomes.append(Outcome(row, score, max_score, output, named))
     return outcomes
 
 
 def misnamed(outcomes: list[Outcome]) -> list[str]:
-    """Diagnoses named for a mistake that was not made: a mutant's expected diagnosis named in the
-    feedback of another mutant of the same function, which makes another mistake."""
+    """Diagnoses named for a mistake that was not made: a mutant's expected diagnosis named, alone,
+    in the feedback of another mutant of the same function, which makes another mistake. (The
+    generic shapes of `nngrade.mistakes`, a factor or a sign, are true of any mistake that has them.)"""
+    from nngrade import mistakes
+    generic = {v for k, v in vars(mistakes).items() if k.isupper() and isinstance(v, str)}
     out = []
     mutants = [o for o in outcomes if isinstance(o.row, Mutant)]
     for o in mutants:
         expect = o.row.expect
-        if not expect or not any(expect in d for d in o.diagnoses):
-            continue          # a phrase of the check or of the engine, not a diagnosis
+        if not expect or any(g in expect for g in generic) or not any(expect in d for d in o.diagnoses):
+            continue          # a generic shape, or a phrase of the check or of the engine, not a diagnosis
         for other in mutants:
             if other is not o and other.row.function == o.row.function and other.row.expect != expect \
-                    and any(expect in d for d in other.diagnoses):
+                    and expect not in other.row.also and any(expect in d for d in other.diagnoses):
                 out.append(f"{o.row.function}: '{expect}' (the diagnosis of '{o.row.mistake}') is also named "
                            f"for '{other.row.mistake}'")
     return out

@@ -463,7 +463,9 @@ def _stateless() -> list[Check]:
     # binary_accuracy
     ba = dict(likely=(Likely(GE, lambda y, p, threshold=0.5: _mean(_t(y) == (_t(p) >= threshold).double())),
                       Likely("the threshold argument is ignored: predict positive where p > threshold",
-                             lambda y, p, threshold=0.5: _mean(_t(y) == (_t(p) > 0.5).double()))))
+                             lambda y, p, threshold=0.5: _mean(_t(y) == (_t(p) > 0.5).double())),
+                      Likely("this is the error rate, 1 - accuracy: count the samples where the prediction "
+                             "equals the label", lambda y, p, threshold=0.5: _mean(_t(y) != (_t(p) > threshold).double()))))
     c += [Check("binary_accuracy", "types (a float)", 1, lambda rng: binary_cases(rng, (5, 9)), structure_only=True,
                 **common("binary_accuracy")),
           Check("binary_accuracy", "typical values", 2, binary_cases, **common("binary_accuracy", **ba)),
@@ -538,7 +540,9 @@ def _stateless() -> list[Check]:
                              "so scores of exactly 0 and 1 count",
                              lambda y, p, num_thresholds=200: _auc(y, p, num_thresholds,
                                                                    constraint_thresholds(num_thresholds))),
-                      Likely(GE, lambda y, p, num_thresholds=200: _auc(y, p, num_thresholds, ge=True))))
+                      Likely(GE, lambda y, p, num_thresholds=200: _auc(y, p, num_thresholds, ge=True)),
+                      Likely("the num_thresholds argument is ignored: the thresholds are -1e-7, 1/(n-1), ..., "
+                             "1 + 1e-7 with n = num_thresholds", lambda y, p, num_thresholds=200: _auc(y, p, 200))))
     exact = ("the second opinion here is scikit-learn's roc_auc_score, the exact area (every distinct score "
              "a threshold); Keras's AUC uses num_thresholds fixed thresholds and differs by ~1e-3")
     c += [Check("auc", "types (a float)", 1, lambda rng: _auc_cases(rng, sizes=(6,)), structure_only=True,

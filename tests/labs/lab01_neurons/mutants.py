@@ -84,7 +84,7 @@ def perceptron_fit(X, y, lr=1.0, epochs=100):
         if mistakes == 0:
             break
     return w, float(b)
-""", expect=M.IN_PLACE),
+""", expect=M.IN_PLACE, also=("your rule predicts 0 there",)),   # the +-1 rule updates a positive row at z = 0
 
     # ---- xor_network ----------------------------------------------------------------------
     Mutant("xor_network", "the output's bias 0 (h1 + h2 >= 0): (0, 0) lands on z = 0 and fires",

@@ -74,7 +74,7 @@ MUTANTS = [
     Mutant("huber_grad", "no division", replace(" / e.size", ""), expect=M.TOO_LARGE),
 
     # ---- binary_crossentropy --------------------------------------------------------------
-    Mutant("binary_crossentropy", "no clipping", unclipped("y_pred"), expect=M.UNSTABLE),
+    Mutant("binary_crossentropy", "no clipping", unclipped("y_pred"), expect=M.UNSTABLE, also=(NOT_CLIPPED,)),
     # a different guard for the logs (PyTorch's clamp), not an edit of the clip
     Mutant("binary_crossentropy", "PyTorch's log clamp at -100", """
 def binary_crossentropy(y_true, y_pred, eps=1e-7):
