@@ -75,6 +75,7 @@ class Plan:
         self.oracle_seconds: dict[tuple, float] = {}
         self._lock = ORACLE_LOCK
         self.remote = None
+        self.answers = None              # answers computed ahead (nngrade.answers.attach), if any
         self._fed: set = set()           # labs whose inputs the oracle process has
         self._here: set = set()          # (lab, j): Keras answers this process computes anyway
         self._feed_lock = threading.Lock()
@@ -88,6 +89,8 @@ class Plan:
         if os.name != "posix":
             return
         def answered(c):
+            if self.answers is not None and self.answers.has(c, "keras", len(self.cases(c))):
+                return True
             cases = self._cases.get(id(c))
             return cases is not None and all((id(c), i, "keras") in self._expected for i in range(len(cases)))
         if self.remote is None and "keras" not in sys.modules and any(
@@ -122,13 +125,18 @@ class Plan:
         if key not in self._cases:
             with self._lock:
                 if key not in self._cases:
-                    self._cases[key] = list(check.cases(check.rng(self.seed)))
+                    shipped = self.answers.inputs(check) if self.answers is not None else None
+                    self._cases[key] = shipped if shipped is not None else list(check.cases(check.rng(self.seed)))
         return self._cases[key]
 
     def expected(self, check: Check, i: int, which: str):
         key = (id(check), i, which)
         if key in self._expected:
             return self._expected[key]
+        if self.answers is not None:
+            value = self.answers.get(check, i, which, len(self.cases(check)))
+            if value is not remote.MISSING:
+                return self._expected.setdefault(key, value)
         if which == "keras" and self.remote is not None and id(check) in self._place:
             lab, j = self._place[id(check)]
             self.feed(lab)
@@ -151,6 +159,10 @@ class Plan:
         with self._lock:
             if key not in self._expected:
                 case = make_case(np.random.default_rng(self.seed))
+                best = self.answers.speed(lab, function) if self.answers is not None else None
+                if best is not None:
+                    self._expected[key] = (case, best)
+                    return self._expected[key]
                 best = float("inf")
                 for _ in range(2):   # the first call pays for warm-up, unless it is long anyway
                     start = time.perf_counter()
