@@ -23,6 +23,9 @@ is not plain data (`remote.plain`) is not stored: it is computed live.
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +41,8 @@ FORMAT = 1
 VERSIONED = {"numpy": ("numpy",), "scipy": ("scipy",), "torch": ("torch",),
              "tensorflow": ("tensorflow", "tensorflow-cpu"), "keras": ("keras",), "scikit-learn": ("scikit-learn",)}
 LIMIT = 64 * 1024 * 1024     # bytes of one lab's file
+PRACTICE_SEED = 1            # check()'s inputs when it is given no seed (nngrade.selfcheck)
+KEEP_SECONDS = 300           # a `keep` started this recently is not started again
 
 
 def versions() -> dict:
@@ -166,7 +171,9 @@ def write(dest: Path, labs: list[str], seed: int, hidden_dir=None) -> list[Path]
         data = {"key": key(lab, seed, hidden_dir), "checks": {c.name: _answers(plan, c) for c in checks},
                 "speed": speed, "calibration": yardstick}
         path = dest / f"{lab}.wire"
-        path.write_bytes(wire.encode(data))
+        part = path.with_name(f"{path.name}.{os.getpid()}.part")
+        part.write_bytes(wire.encode(data))
+        os.replace(part, path)          # a reader sees the old file or the new one, never half of one
         written.append(path)
     return written
 
@@ -195,6 +202,32 @@ def refresh(folder: Path, labs: list[str], seed: int, hidden_dir=None) -> list[s
     if stale:
         write(Path(folder), stale, seed, hidden_dir)
     return stale
+
+
+def cache_folder() -> Path:
+    """Where this installation keeps the answers of check()'s practice seed: in its venv (whose
+    versions they are), or NNGRADE_ANSWERS_CACHE."""
+    return Path(os.environ.get("NNGRADE_ANSWERS_CACHE") or Path(sys.prefix) / "nngrade-answers")
+
+
+def keep(folder: Path, lab: str, seed: int, env=None):
+    """Compute a lab's answers on `seed` into `folder` in a process of its own (both frameworks),
+    unless they hold there already or such a process started less than KEEP_SECONDS ago; returns
+    that process, or None. check() calls it after each check of a lab."""
+    folder = Path(folder)
+    if lab in load(folder, [lab], seed).labs:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    started = folder / f"{lab}.started"
+    try:
+        if time.time() - started.stat().st_mtime < KEEP_SECONDS:
+            return None
+    except OSError:
+        pass
+    started.touch()
+    return subprocess.Popen([sys.executable, "-m", "nngrade", "answers", "--folder", str(folder), "--seed", str(seed),
+                             "--lab", lab[3:5]], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def pinned_differences(root: Path) -> list[str]:

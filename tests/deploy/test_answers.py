@@ -7,27 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from conftest import LABS, ROOT, SEED, plan_for, write_hidden
+from conftest import LABS, ROOT, SEED, plan_for, same, write_hidden
 from nngrade import answers, remote, wire
 from nngrade.registry import Case
-
-
-def same(a, b) -> bool:
-    """Equal to the last bit, and of the same types (a tuple stays a tuple, float32 stays float32)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, np.ndarray):
-        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, float) and np.isnan(a):
-        return np.isnan(b)
-    return a == b
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +119,25 @@ def test_a_correct_submission_is_graded_from_the_answers_without_a_framework(shi
     results = json.loads(out.read_text())
     assert results["score"] == results["max_score"] > 0
     assert results["shipped_answers"]["labs"] == ["lab04_gradient_descent", "lab07_metrics", "lab09_convolution"]
+
+
+def test_check_keeps_the_practice_seeds_answers_and_takes_them_from_then_on(tmp_path, monkeypatch):
+    """check() without a seed grades the practice seed; its first check of a lab computes that lab's
+    answers in the background (both frameworks, kept in the installation), later checks take them."""
+    import time
+    from conftest import solution_cells
+    from nngrade import selfcheck
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NNGRADE_ANSWERS_CACHE", str(cache))
+    cells = solution_cells("lab02_activations")
+    first = selfcheck.check("sigmoid", lab="02", history=cells, quiet=True)
+    assert first["seed"] == answers.PRACTICE_SEED and first["shipped_answers"]["labs"] == []
+    assert first["score"] == first["max_score"] > 0
+    deadline = time.monotonic() + 600
+    while "lab02_activations" not in answers.load(cache, ["lab02_activations"], answers.PRACTICE_SEED).labs:
+        assert time.monotonic() < deadline, "the practice answers were not kept"
+        time.sleep(1)
+    second = selfcheck.check("sigmoid", lab="02", history=cells, quiet=True)
+    assert second["shipped_answers"] == {"labs": ["lab02_activations"], "used": second["shipped_answers"]["used"]}
+    assert second["shipped_answers"]["used"] > 0
+    assert [t["score"] for t in second["tests"]] == [t["score"] for t in first["tests"]]
