@@ -3,9 +3,12 @@
 On Gradescope the seed is fixed when the autograder is built, so the inputs of every check are
 known then, and so is what PyTorch and Keras answer on them. `write` computes those answers on
 the instructor's machine (both frameworks, in this process) and stores them, one file per lab:
-`answers/<lab>.wire`. At grading time `load` reads them back and `Plan.expected` takes an answer
-from here before it asks a framework, so grading a correct submission imports neither torch nor
-TensorFlow (Gradescope's default container has 768 MB and half a CPU).
+`answers/<lab>.wire`. At grading time `load` reads them back and `Plan.cases`, `Plan.expected`
+and `Plan.speed_reference` take them before they ask a framework, so grading a correct
+submission needs no TensorFlow and no oracle process (Gradescope's default container has 768 MB
+and half a CPU); torch is imported only where the student's own values need an oracle (a
+stand-in, a custom comparison, a diagnosis of a wrong answer). `check()` keeps the answers of its
+practice seed the same way, computed on the student's machine (`keep`, `cache_folder`).
 
 An answer is used only while it is the one the frameworks would compute now: a lab's file holds
 its key (the seed, the installed versions of the frameworks and of NumPy, and
@@ -172,7 +175,9 @@ def write(dest: Path, labs: list[str], seed: int, hidden_dir=None) -> list[Path]
                 "speed": speed, "calibration": yardstick}
         path = dest / f"{lab}.wire"
         part = path.with_name(f"{path.name}.{os.getpid()}.part")
-        part.write_bytes(wire.encode(data))
+        encoded = wire.encode(data)
+        wire.decode(encoded)            # within the wire's limits, or an error here rather than unused later
+        part.write_bytes(encoded)
         os.replace(part, path)          # a reader sees the old file or the new one, never half of one
         written.append(path)
     return written

@@ -5,8 +5,8 @@ build the image, copies `run_autograder` to `/autograder/run_autograder` and run
 submission (in `/autograder/submission`), reading `/autograder/results/results.json`.
 
 The zip holds:
-- `setup.sh`: finds a Python in pyproject.toml's `requires-python` (`nngrade/python_range.py`
-  asks each `python3`, `python3.X` on PATH), and where there is none (Ubuntu 22.04's is 3.10)
+- `setup.sh`: finds a Python in pyproject.toml's `requires-python` (`find_python.sh`:
+  `nngrade/python_range.py` asks each `python3`, `python3.X` on PATH), and where there is none (Ubuntu 22.04's is 3.10)
   installs one from the image's own packages (`apt-get install python3.X python3.X-venv`,
   newest supported first; Ubuntu 24.04's 3.12 is used as it is). Then a venv with
   `requirements-grader.txt` only: torch from PyTorch's CPU-only wheel index
@@ -32,20 +32,12 @@ from pathlib import Path
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
-SETUP = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, in /autograder/source, when it builds the image.
-set -euo pipefail
-SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
-ROOT="${{AUTOGRADER_ROOT:-$(dirname "$SOURCE")}}"
-VENV="$ROOT/venv"
-TORCH_INDEX="${{NNGRADE_TORCH_INDEX-{torch_index}}}"
-RANGE_PY="$SOURCE/nngrade/python_range.py"
-export DEBIAN_FRONTEND=noninteractive
+FIND_PYTHON = """# Sourced by setup.sh: `find_or_install_python` prints an interpreter inside pyproject.toml's
+# requires-python, installing python3.X from the image's packages (newest supported first) if
+# none on PATH is.
+RANGE_PY="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)/nngrade/python_range.py"
 
-command -v python3 >/dev/null || apt-get install -y -qq python3
-MINORS="$(python3 "$RANGE_PY" --minors)"     # the supported 3.X, newest first (pyproject.toml)
-
-supported() {{                                 # the first interpreter on PATH inside the range
+supported() {{                   # the first interpreter on PATH inside the range
     local name path
     for name in python3 $(printf 'python%s ' $MINORS); do
         path="$(command -v "$name")" || continue
@@ -54,14 +46,31 @@ supported() {{                                 # the first interpreter on PATH i
     return 1
 }}
 
-if ! PY="$(supported)"; then
-    echo "$(python3 --version 2>&1) is outside the supported range: installing one of python $MINORS (apt)"
-    apt-get update -qq || true
+find_or_install_python() {{
+    command -v python3 >/dev/null || apt-get install -y -qq python3 >&2
+    MINORS="$(python3 "$RANGE_PY" --minors)"     # the supported 3.X, newest first
+    supported && return 0
+    echo "$(python3 --version 2>&1) is outside the supported range: installing one of python $MINORS (apt)" >&2
+    apt-get update -qq >&2 || true
+    local m
     for m in $MINORS; do
-        if apt-get install -y -qq "python$m" "python$m-venv"; then break; fi
+        if apt-get install -y -qq "python$m" "python$m-venv" >&2; then break; fi
     done
-    PY="$(supported)" || {{ python3 "$RANGE_PY"; echo "setup.sh: no supported Python could be installed" >&2; exit 1; }}
-fi
+    supported || {{ python3 "$RANGE_PY"; echo "no supported Python could be installed" >&2; return 1; }}
+}}
+"""
+
+SETUP = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, in /autograder/source, when it builds the image.
+set -euo pipefail
+SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
+ROOT="${{AUTOGRADER_ROOT:-$(dirname "$SOURCE")}}"
+VENV="$ROOT/venv"
+TORCH_INDEX="${{NNGRADE_TORCH_INDEX-{torch_index}}}"
+export DEBIAN_FRONTEND=noninteractive
+
+source "$SOURCE/find_python.sh"
+PY="$(find_or_install_python)"
 echo "Python: $PY ($("$PY" --version 2>&1))"
 
 # Debian and Ubuntu ship venv's pip bootstrap apart (python3.X-venv)
@@ -126,6 +135,7 @@ def build(dest: Path, root: Path, seed: int, labs: list[str] | None = None, hidd
     with tempfile.TemporaryDirectory(prefix="nngrade-answers-") as tmp, \
             zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
         _script(z, "setup.sh", SETUP.format(**fields))
+        _script(z, "find_python.sh", FIND_PYTHON.format())
         _script(z, "run_autograder", RUN.format(**fields))
         for f in FILES:
             z.write(root / f, f)

@@ -11,6 +11,9 @@ pip reaches only the package index this machine is configured with (PyPI, and th
 wheel on local disk through PIP_FIND_LINKS); PyTorch's own wheel index is not reachable here, so
 the autograder's setting for it (NNGRADE_TORCH_INDEX) is empty.
 
+For Ubuntu 24.04, whose `python3` is 3.12, the same image with a 3.12 interpreter as `python3`:
+setup.sh's interpreter search (find_python.sh) takes it as it is, without apt-get.
+
 One zip is built (labs 02 and 07), setup.sh runs once (a few minutes: it installs the grader's
 set into a new venv), then run_autograder grades a submission the way Gradescope runs it, and
 the results are validated against the schema of Gradescope's documented output format.
@@ -63,20 +66,24 @@ def version_of(python: str) -> tuple:
     return tuple(int(x) for x in out.stdout.split()) if out.returncode == 0 else ()
 
 
-def outside_interpreter() -> str:
-    """A real interpreter on this machine whose version lies outside the supported range."""
+def interpreters() -> list[str]:
+    """The real interpreters of this machine, system and pyenv ones."""
+    return [str(p) for d in SYSTEM_BINS + sorted(map(str, Path.home().glob(".pyenv/versions/*/bin")))
+            for p in sorted(Path(d).glob("python3.[0-9]*")) if re.fullmatch(r"python3\.\d+", p.name)]
+
+
+def interpreter(inside: bool, minor=None) -> str:
+    """A real interpreter on this machine inside (or outside) the supported range (of 3.`minor`)."""
     spec = requires_python()
-    candidates = [str(p) for d in SYSTEM_BINS + sorted(map(str, Path.home().glob(".pyenv/versions/*/bin")))
-                  for p in sorted(Path(d).glob("python3.[0-9]*")) if re.fullmatch(r"python3\.\d+", p.name)]
-    for path in candidates:
+    for path in interpreters():
         v = version_of(path)
-        if v and not contains(spec, v):
+        if v and contains(spec, v) == inside and (minor is None or v[1] == minor):
             return path
-    raise AssertionError(f"no Python outside {spec} on this machine to stand in for the image's python3 "
-                         f"(looked at {candidates})")
+    raise AssertionError(f"no Python {'inside' if inside else 'outside'} {spec} (3.{minor}) on this machine "
+                         f"to stand in for the image's python3 (looked at {interpreters()})")
 
 
-def make_image(tmp: Path) -> dict:
+def make_image(tmp: Path, python3: str) -> dict:
     """The image's PATH (a bin folder of ours first, then the system's tools without Python)."""
     bin_dir, system = tmp / "image" / "bin", tmp / "image" / "system"
     bin_dir.mkdir(parents=True)
@@ -85,8 +92,7 @@ def make_image(tmp: Path) -> dict:
         for p in sorted(Path(d).glob("*")) if Path(d).is_dir() else []:
             if not p.name.startswith(("python", "pip", "pydoc", "apt")) and not (system / p.name).exists():
                 (system / p.name).symlink_to(p)
-    old = outside_interpreter()
-    (bin_dir / "python3").symlink_to(old)
+    (bin_dir / "python3").symlink_to(python3)
     log = tmp / "image" / "apt.log"
     python311 = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     assert version_of(python311)[:2] == (3, 11)
@@ -94,34 +100,50 @@ def make_image(tmp: Path) -> dict:
     (bin_dir / "apt-get").chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON", "CONDA"))}
     env.update(PATH=f"{bin_dir}:{system}", NNGRADE_TORCH_INDEX="", TF_CPP_MIN_LOG_LEVEL="2")
-    return {"env": env, "log": log, "old": old}
+    return {"env": env, "log": log}
 
 
 @pytest.fixture(scope="module")
-def image(tmp_path_factory):
+def autograder(tmp_path_factory) -> Path:
+    """The zip, built once and unpacked as Gradescope does, into <root>/source."""
     tmp = tmp_path_factory.mktemp("gradescope")
     zpath = tmp / "gradescope_autograder.zip"
     p = subprocess.run([sys.executable, "-m", "nngrade", "gradescope", "--lab", "02 07", "--seed", str(SEED),
                         "--out", str(zpath)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stderr[-3000:]
-    ag = tmp / "ag"
     with zipfile.ZipFile(zpath) as z:
-        names = z.namelist()
-        z.extractall(ag / "source")
-    for name in ("setup.sh", "run_autograder"):
-        (ag / "source" / name).chmod(0o755)       # zipfile does not restore modes; Gradescope runs them
-    img = make_image(tmp)
+        z.extractall(tmp / "ag" / "source")
+    for name in ("setup.sh", "run_autograder", "find_python.sh"):
+        (tmp / "ag" / "source" / name).chmod(0o755)   # zipfile does not restore modes; Gradescope runs them
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def image(autograder):
+    """Ubuntu 22.04: setup.sh run in the simulated image."""
+    ag = autograder / "ag"
+    img = make_image(autograder, interpreter(inside=False))
     setup = subprocess.run(["bash", str(ag / "source" / "setup.sh")], cwd=ag / "source", env=img["env"],
                            capture_output=True, text=True, timeout=1800)
-    return {"ag": ag, "names": names, "setup": setup, **img}
+    return {"ag": ag, "names": sorted(str(p.relative_to(ag / "source")) for p in (ag / "source").rglob("*")),
+            "setup": setup, **img}
+
+
+def test_on_ubuntu_24_04_the_images_own_python_3_12_is_used_as_it_is(autograder, tmp_path):
+    img = make_image(tmp_path, interpreter(inside=True, minor=12))
+    p = subprocess.run(["bash", "-c", f"source {autograder / 'ag' / 'source' / 'find_python.sh'} && "
+                                      "find_or_install_python"], env=img["env"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert version_of(p.stdout.strip())[:2] == (3, 12)
+    assert not img["log"].exists(), "apt-get was called"
 
 
 def test_the_zip_holds_the_grader_the_lean_set_and_the_answers_and_no_path_of_this_machine(image):
     names = set(image["names"])
-    assert {"setup.sh", "run_autograder", "requirements-grader.txt", "pyproject.toml",
+    assert {"setup.sh", "run_autograder", "find_python.sh", "requirements-grader.txt", "pyproject.toml",
             "nngrade/python_range.py", "answers/lab02_activations.wire", "answers/lab07_metrics.wire"} <= names
     assert not any(n.startswith(("solutions/", "tests/", "labs/")) for n in names)
-    for name in ("setup.sh", "run_autograder"):
+    for name in ("setup.sh", "run_autograder", "find_python.sh"):
         code = "\n".join(l for l in (image["ag"] / "source" / name).read_text().splitlines()
                          if not l.lstrip().startswith("#"))
         assert str(ROOT) not in code and "/work/" not in code and "/opt/" not in code
@@ -137,7 +159,7 @@ def test_setup_installs_a_supported_python_from_the_images_packages(image):
     assert "install -y -qq python3.11 python3.11-venv" in log
     venv_python = image["ag"] / "venv" / "bin" / "python"
     assert contains(requires_python(), version_of(str(venv_python)))
-    assert "is outside the supported range" in setup.stdout
+    assert "is outside the supported range" in setup.stderr
 
 
 def installed(image) -> dict:

@@ -62,3 +62,11 @@ def test_make_install_refuses_an_interpreter_outside_the_range_first(makefile, t
     assert f"supports Python >{here}.99 (pyproject.toml's requires-python)" in p.stderr
     assert not (tmp_path / "venv").exists()
     assert time.monotonic() - start < 30
+
+
+def test_the_readme_states_the_range():
+    """README's "Supported versions" table, Python row: pyproject.toml's requires-python."""
+    row = next(l for l in (ROOT / "README.md").read_text().split("### Supported versions")[1].splitlines()
+               if l.startswith("| Python |"))
+    assert f'`requires-python = "{python_range.requires_python()}"`' in row
+    assert all(m in row for m in python_range.minors(python_range.requires_python()))
