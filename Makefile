@@ -66,7 +66,7 @@ mutants:  ## grade every mutant and valid alternative in tests/mutants/
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions
 
-bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory
+bench:  ## time make grade, the nbclient baseline, grade-class, Gradescope's budget (768 MB, 1 CPU), memory
 	$(PY) -m nngrade bench
 
 contract:  ## regenerate docs/labs.md (the graded functions of each lab)
