@@ -89,7 +89,7 @@ class Plan:
         if os.name != "posix":
             return
         def answered(c):
-            if self.answers is not None and self.answers.has(c, "keras", len(self.cases(c))):
+            if self.answers is not None and self.answers.has(c, "keras"):
                 return True
             cases = self._cases.get(id(c))
             return cases is not None and all((id(c), i, "keras") in self._expected for i in range(len(cases)))
