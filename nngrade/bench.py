@@ -44,8 +44,9 @@ GRADESCOPE_SEED = 2026      # the course seed, as `make gradescope` uses by defa
 
 
 class PeakMemory:
-    """Polls the RSS of a process and, separately, of the grader's worker processes and of its
-    Keras oracle processes (the oracle process and its fork: the largest of them)."""
+    """Polls the RSS of a process and, separately, of its own worker processes and of its Keras
+    oracle processes (the oracle process and its fork: the largest of them): its descendants only,
+    never another grader's on the same machine."""
 
     def __init__(self, pid):
         import psutil
@@ -61,9 +62,13 @@ class PeakMemory:
                 self.grader = max(self.grader, self.psutil.Process(self.pid).memory_info().rss)
             except self.psutil.Error:
                 pass
-            for p in self.psutil.process_iter(["cmdline"]):
+            try:
+                family = self.psutil.Process(self.pid).children(recursive=True)
+            except self.psutil.Error:
+                family = []
+            for p in family:
                 try:
-                    cmdline = " ".join(p.info["cmdline"] or [])
+                    cmdline = " ".join(p.cmdline() or [])
                     if "nngrade.worker" in cmdline:
                         self.worker = max(self.worker, p.memory_info().rss)
                     elif "nngrade.remote" in cmdline:

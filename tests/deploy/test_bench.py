@@ -68,3 +68,21 @@ def test_the_readme_table_is_replaced_between_its_markers_only(tmp_path, monkeyp
     monkeypatch.setattr(bench, "readme_table", lambda res: json.dumps(res))
     assert bench.update_readme({"x": 1}, path)
     assert path.read_text() == 'before\n<!-- bench -->\n{"x": 1}\n<!-- /bench -->\nafter\n'
+
+
+def test_peak_memory_counts_the_graders_own_processes_only():
+    """Other graders on the machine (another checkout's oracle process) are not this one's."""
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(50 * 2 ** 20); time.sleep(5)",
+                                 "nngrade.remote"])
+    try:
+        grader = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; subprocess.run([sys.executable, "
+                                   "'-c', 'import time; x = bytearray(40 * 2 ** 20); x[::4096] = b\"1\" * len(x[::4096]);"
+                                   " time.sleep(2)', 'nngrade.worker'])"])
+        mem = bench.PeakMemory(grader.pid)
+        grader.wait()
+        mem.stop()
+    finally:
+        stranger.kill()
+        stranger.wait()
+    assert mem.oracles == 0
+    assert mem.worker >= 40 * 2 ** 20
