@@ -23,12 +23,15 @@ SET ?= newest
 
 .PHONY: install lab labs grade grade-class test versions mutants contract new-lab release gradescope bench conventions clean
 
-install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
+# The interpreter is checked against pyproject.toml's requires-python before anything is made or
+# downloaded; setuptools comes in explicitly (Python 3.12's venvs have none) for the editable install.
+install:  ## a .venv with the pinned set, the package, and the Jupyter kernel (PYTHON=python3.11)
 	@if [ -x $(PY) ] && cmp -s requirements.txt $(VENV)/nnlabs-pins.txt; then \
 		echo "$(VENV) already has the pins of requirements.txt: reusing it"; \
 	else \
+		$(PYTHON) nngrade/python_range.py && \
 		$(PYTHON) -m venv $(VENV) && \
-		$(PY) -m pip install --quiet --upgrade pip && \
+		$(PY) -m pip install --quiet --upgrade pip "setuptools>=61" && \
 		$(PY) -m pip install --quiet -r requirements.txt && \
 		cp requirements.txt $(VENV)/nnlabs-pins.txt; \
 	fi
@@ -66,7 +69,7 @@ mutants:  ## grade every mutant and valid alternative in tests/labs/<lab>/mutant
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions
 
-bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory
+bench:  ## time make grade, the nbclient baseline, grade-class, Gradescope's budget (768 MB, 1 CPU), memory
 	$(PY) -m nngrade bench
 
 new-lab:  ## the files of a new lab with one example function: NAME=labNN_topic (docs/adding-a-lab.md)

@@ -30,14 +30,21 @@ def cmd_grade(a) -> int:
     labs = _labs(a.lab)
     start = time.perf_counter()
     plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
+    store = None
+    if a.answers:
+        from nngrade.answers import attach
+        store = attach(plan, a.answers)
     limits = Limits().with_settings(a.limit)
     with Oracles(plan) as oracles:
         if limits.oracle_process:
-            oracles.start()      # Keras in a second process, while this one imports torch and grades
+            oracles.start()      # Keras in a second process (unless its answers are shipped)
         results = grade_submission(Path(a.submission), plan, oracles, limits)
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]
-    data = report.results_json(results, seed, seconds, {"submission_sha256": submission_hash(paths)})
+    extra = {"submission_sha256": submission_hash(paths)}
+    if store is not None:    # which labs' answers held, and how many were taken from them
+        extra["shipped_answers"] = {"labs": sorted(store.labs), "used": store.used}
+    data = report.results_json(results, seed, seconds, extra)
     report.write_json(a.out, data)
     print(report.table(results, seed))
     text = report.details(results, verbose=a.verbose)
@@ -70,9 +77,22 @@ def cmd_gradescope(a) -> int:
     from nngrade.classroom import DEFAULT_CLASS_SEED
     from nngrade.gradescope import build
     labs = _labs(a.lab) if a.lab else None
-    dest = build(Path(a.out), Path(__file__).resolve().parent.parent,
-                 DEFAULT_CLASS_SEED if a.seed is None else a.seed, labs, Path(a.hidden) if a.hidden else None)
+    root = Path(__file__).resolve().parent.parent
+    dest = build(Path(a.out), root, DEFAULT_CLASS_SEED if a.seed is None else a.seed, labs,
+                 Path(a.hidden) if a.hidden else None)
+    from nngrade.answers import pinned_differences
+    differ = pinned_differences(root)
+    if differ:
+        print("Note: the shipped answers were computed with " + ", ".join(differ) + "; the autograder's "
+              "setup.sh computes them again with the pinned versions (a slower image build)")
     print(f"wrote {dest}: upload it as the assignment's autograder (Configure Autograder > Zip file upload)")
+    return 0
+
+
+def cmd_answers(a) -> int:
+    from nngrade.answers import refresh
+    stale = refresh(Path(a.folder), _labs(a.lab), a.seed, a.hidden)
+    print(f"answers in {a.folder}: " + (f"computed again for {', '.join(stale)}" if stale else "all hold"))
     return 0
 
 
@@ -98,9 +118,12 @@ def cmd_conventions(a) -> int:
 
 def cmd_bench(a) -> int:
     from nngrade import bench
-    res = bench.run(seed=a.seed, students=a.students)
+    res = bench.run(seed=a.seed, students=a.students, runs=a.runs)
     print(bench.table(res))
-    print("\nwritten to docs/bench.json and the README's performance section")
+    if res["published"]:
+        print("\nwritten to docs/bench.json and the README's performance section")
+    else:
+        print(f"\nnot published ({res['why_not_published']}): written to dist/bench-busy.json only")
     return 0
 
 
@@ -174,6 +197,9 @@ def main(argv=None) -> int:
                         "TensorFlow)")
     g.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                    help="set one of the grader's limits for this run (repeatable; `limits` lists them)")
+    g.add_argument("--answers", default=None,
+                   help="folder of oracle answers computed ahead (the Gradescope autograder ships one): "
+                        "used where the seed, the frameworks' versions and the lab's checks still match")
     g.set_defaults(run=cmd_grade)
 
     gc = sub.add_parser("grade-class", help="grade every sub-folder of a folder (one per student)")
@@ -195,6 +221,14 @@ def main(argv=None) -> int:
     gs.add_argument("--hidden", default=None, help="folder of hidden checks to bundle")
     gs.set_defaults(run=cmd_gradescope)
 
+    an = sub.add_parser("answers", help="compute the oracle answers of a seed ahead, where the stored ones "
+                                         "no longer hold (the Gradescope autograder's setup.sh runs it)")
+    an.add_argument("--folder", required=True, help="the answers' folder (one file per lab)")
+    an.add_argument("--seed", type=int, required=True)
+    an.add_argument("--lab", default=None, help="lab number(s) (default: all)")
+    an.add_argument("--hidden", default=None, help="folder of hidden checks")
+    an.set_defaults(run=cmd_answers)
+
     r = sub.add_parser("release", help="write the student repository (no solutions, no instructor tests)")
     r.add_argument("--dest", required=True)
     r.add_argument("--labs", default=None, help="the labs to release: '01-03', '1,2,5' (default: all)")
@@ -212,6 +246,7 @@ def main(argv=None) -> int:
     b = sub.add_parser("bench", help="measure grading against the nbgrader/otter way (nbclient)")
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--students", type=int, default=50)
+    b.add_argument("--runs", type=int, default=3, help="runs of each timing; the median is reported")
     b.set_defaults(run=cmd_bench)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")

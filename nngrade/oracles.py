@@ -54,6 +54,9 @@ class Oracles:
             self.process = None
 
     def _answered(self, check: Check, which: str) -> bool:
+        shipped = self.plan.shipped
+        if shipped is not None and shipped.has(check, which):
+            return True
         return all((check.name, i, which) in self._answers for i in range(len(self.plan.cases(check))))
 
     def expected(self, check: Check, i: int, which: str):
@@ -61,6 +64,11 @@ class Oracles:
         key = (check.name, i, which)
         if key in self._answers:
             return self._answers[key]
+        shipped = self.plan.shipped
+        if shipped is not None:          # computed ahead, where they still hold (nngrade.answers)
+            value = shipped.get(check, i, which, len(self.plan.cases(check)))
+            if value is not oracle_client.MISSING:
+                return self._answers.setdefault(key, value)
         if which == "keras" and self.process is not None and check.name in self.plan.by_name:
             value = self.process.answer(check.name, i)       # waits without the lock
             if value is not oracle_client.MISSING:
@@ -95,6 +103,10 @@ class Oracles:
         with self.lock:
             if key not in self._answers:
                 case = make_case(np.random.default_rng(self.plan.seed))
+                stored = self.plan.shipped.speed(lab, function) if self.plan.shipped is not None else None
+                if stored is not None:
+                    self._answers[key] = (case, stored)
+                    return self._answers[key]
                 best = float("inf")
                 for _ in range(2):   # the first call pays for warm-up, unless it is long anyway
                     start = time.perf_counter()

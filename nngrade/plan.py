@@ -39,6 +39,7 @@ class Plan:
             self.by_name[check.name] = check
         self._cases: dict[str, list] = {}
         self._lock = threading.Lock()
+        self.shipped = None     # answers computed ahead (nngrade.answers.attach): inputs and answers, if any
 
     @classmethod
     def from_spec(cls, spec: dict) -> "Plan":
@@ -53,7 +54,8 @@ class Plan:
         if check.name not in self._cases:
             with self._lock:
                 if check.name not in self._cases:
-                    self._cases[check.name] = list(check.cases(check.rng(self.seed)))
+                    stored = self.shipped.inputs(check) if self.shipped is not None else None
+                    self._cases[check.name] = stored if stored is not None else list(check.cases(check.rng(self.seed)))
         return self._cases[check.name]
 
     def uses(self, which: str) -> bool:

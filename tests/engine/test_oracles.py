@@ -19,26 +19,10 @@ from nngrade.oracles import Oracles
 from nngrade.plan import Plan
 from reference.neurons import Keras as KerasNeurons, Torch as TorchNeurons
 
-from conftest import ROOT
+from conftest import ROOT, same
 
 LABS = ["lab01_neurons", "lab05_backprop", "lab07_metrics", "lab08_gradient_flow"]
 SEED = 77
-
-
-def same(a, b) -> bool:
-    """Equal to the last bit, with the same types, dtypes and shapes (NaN equals NaN)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, np.ndarray):
-        # exact: a lossless round trip of the same bits
-        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, float):
-        return a == b or (a != a and b != b)
-    return a == b
 
 
 def keras_answers(oracles: Oracles) -> dict:

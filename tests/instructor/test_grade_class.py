@@ -132,7 +132,7 @@ def test_gradescope_bundle_in_a_simulated_autograder_layout(tmp_path):
     ag = tmp_path / "autograder"
     with zipfile.ZipFile(zpath) as z:
         names = z.namelist()
-        assert {"setup.sh", "run_autograder", "requirements.txt", f"nngrade/labs/{LAB}/checks.py",
+        assert {"setup.sh", "run_autograder", "requirements-grader.txt", f"nngrade/labs/{LAB}/checks.py",
                 f"hidden/{LAB}.py"} <= set(names)
         assert not any(n.startswith(("solutions/", "tests/")) for n in names)
         z.extractall(ag / "source")
