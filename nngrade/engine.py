@@ -39,6 +39,7 @@ class CheckResult:
     score: float
     output: str
     notes: list = field(default_factory=list)
+    mistakes: list = field(default_factory=list)   # the likely mistakes named for a wrong value (diagnose)
 
     @property
     def passed(self) -> bool:
@@ -52,6 +53,7 @@ class LabResult:
     path: Path | None = None
     messages: list = field(default_factory=list)
     isolation: dict | None = None    # the sandbox layers that were on in the worker (sandbox.isolation)
+    seconds: float = 0.0             # wall time of grading it (grade_submission)
 
 
 class Plan:
@@ -456,7 +458,7 @@ def run_check(student: Student, plan: Plan, check: Check, extracted: Extracted, 
             if which != check.primary:
                 lines.append(f"  (your result matches {check.oracle_name(check.primary)} but not "
                              f"{oracle_name}; the two frameworks agree here)")
-            return CheckResult(check, 0.0, "\n".join(lines), notes)
+            return CheckResult(check, 0.0, "\n".join(lines), notes, guesses if problem is not None else [])
     return CheckResult(check, check.points, f"{head}: passed ({len(plan.cases(check))} inputs, "
                        f"rtol={check.rtol:g}, atol={check.atol:g})", notes)
 
@@ -527,8 +529,11 @@ def submission_hash(paths) -> str:
     return h.hexdigest()
 
 
-def grade_submission(submission: Path, plan: Plan, limits: Limits) -> list[LabResult]:
-    notebooks = load.find(Path(submission), plan.labs)
+def grade_submission(submission: Path, plan: Plan, limits: Limits, labs=None) -> list[LabResult]:
+    """Grade the plan's labs of one submission (`labs`: only these of them, as a resumed class run
+    does for the labs whose checks or notebook changed)."""
+    labs = plan.labs if labs is None else labs
+    notebooks = load.find(Path(submission), labs)
     own_process = limits.oracle_process and plan.remote is None
     if own_process:
         plan.start_oracle_process()
@@ -536,8 +541,10 @@ def grade_submission(submission: Path, plan: Plan, limits: Limits) -> list[LabRe
     try:
         with Student(limits, wait=False) as student:
             plan.precompute_in_background()
-            for lab in plan.labs:
+            for lab in labs:
+                start = time.perf_counter()
                 out.append(grade_lab(student, plan, lab, notebooks[lab]))
+                out[-1].seconds = time.perf_counter() - start
     finally:
         if own_process:
             plan.close()

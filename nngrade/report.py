@@ -54,6 +54,8 @@ def results_json(labs: list[LabResult], seed: int, seconds: float, extra=None, s
                           "status": "passed" if r.passed else "failed",
                           "output": visible_output(r, show_hidden), "visibility": "visible",
                           "extra_data": {"seed": [seed, r.check.seed_key()]}})
+            if r.mistakes and (show_hidden or not r.check.hidden):   # a hidden input's shape stays hidden too
+                tests[-1]["extra_data"]["mistakes"] = [printable(m) for m in r.mistakes]
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
     messages = [f"{lab.lab}: {printable(m)}" for lab in labs for m in lab.messages]
@@ -121,22 +123,30 @@ def details(labs: list[LabResult], show_hidden=False) -> str:
 
 
 def markdown(labs: list[LabResult], seed: int, student: str = "") -> str:
-    lines = [f"# Feedback{': ' + student if student else ''}", ""]
-    for lab in labs:
-        funcs = by_function(lab)
-        s = sum(v[0] for v in funcs.values())
-        m = sum(v[1] for v in funcs.values())
-        lines += [f"## {lab.lab}: {s:g}/{m:g}", ""]
-        if lab.messages:
-            lines += fenced([printable(m) for m in lab.messages])
-        lines += ["", "| function | points |", "| --- | --- |"]
-        lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
-        fails = [r for r in lab.results if not r.passed]
-        if fails:
-            lines += [""] + fenced([visible_output(r) for r in fails])
-        lines.append("")
-    lines.append(f"Seed: {seed}. {describe(isolation(labs))}")
-    return "\n".join(lines)
+    return feedback_page([markdown_lab(lab) for lab in labs], seed, student, isolation(labs))
+
+
+def markdown_lab(lab: LabResult) -> str:
+    """One lab's section of the feedback: its points per function and what failed."""
+    funcs = by_function(lab)
+    s = sum(v[0] for v in funcs.values())
+    m = sum(v[1] for v in funcs.values())
+    lines = [f"## {lab.lab}: {s:g}/{m:g}", ""]
+    if lab.messages:
+        lines += fenced([printable(m) for m in lab.messages])
+    lines += ["", "| function | points |", "| --- | --- |"]
+    lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
+    fails = [r for r in lab.results if not r.passed]
+    if fails:
+        lines += [""] + fenced([visible_output(r) for r in fails])
+    return "\n".join(lines + [""])
+
+
+def feedback_page(sections: list[str], seed: int, student: str, isolation_layers) -> str:
+    """The feedback a student reads: a title, each lab's section (`markdown_lab`; a class run keeps
+    them per lab, to reuse a lab that did not change), the seed and the sandbox layers."""
+    lines = [f"# Feedback{': ' + student if student else ''}", "", *sections]
+    return "\n".join(lines + [f"Seed: {seed}. {describe(isolation_layers)}"])
 
 
 def write_json(path, data):
