@@ -20,7 +20,7 @@ FORCE ?=
 LABS ?=
 SET ?= newest
 
-.PHONY: install lab labs grade grade-class test versions mutants contract release gradescope bench conventions clean
+.PHONY: install lab labs grade grade-class merge test versions mutants contract release gradescope bench conventions clean
 
 install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	@if [ -x $(PY) ] && cmp -s requirements.txt $(VENV)/nnlabs-pins.txt; then \
@@ -46,9 +46,15 @@ grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n H
 	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab $(LAB)) \
 		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
 
-grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
-	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab $(LAB)) \
-		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN))
+grade-class:  ## grade a class into OUT=grades: SUBMISSIONS=dir (or an LMS download with FROM=canvas|moodle|blackboard) SHARD=i/n GRADEBOOK=canvas ASSIGNMENT=name POINTS=n
+	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(FROM),--from $(FROM)) $(if $(LAB),--lab $(LAB)) \
+		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
+		$(if $(SHARD),--shard $(SHARD)) $(if $(GRADEBOOK),--gradebook $(GRADEBOOK)) \
+		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(POINTS),--points $(POINTS))
+
+merge:  ## combine the OUT folders of grade-class SHARD=i/n runs: SHARDS="grades-0 grades-1" OUT=grades (GRADEBOOK, ASSIGNMENT, POINTS as above)
+	$(PY) -m nngrade merge $(SHARDS) --out $(or $(OUT),grades) $(if $(GRADEBOOK),--gradebook $(GRADEBOOK)) \
+		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(POINTS),--points $(POINTS))
 
 gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file.zip
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
@@ -63,7 +69,7 @@ mutants:  ## grade every mutant and valid alternative in tests/mutants/
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions
 
-bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory
+bench:  ## time make grade, the nbclient baseline, grade-class on 50 students, peak memory, a class of 1,000
 	$(PY) -m nngrade bench
 
 contract:  ## regenerate docs/labs.md (the graded functions of each lab)
