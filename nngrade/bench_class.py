@@ -93,12 +93,12 @@ def table(res: dict) -> str:
     return "\n".join(["| measurement | result |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows(res)])
 
 
-MARKED = re.compile(r"(<!-- bench-class -->\n).*?(\n<!-- /bench-class -->)", re.DOTALL)
+MARKED = re.compile(r"(<!-- bench-class -->\n)(?:.*?\n)?(<!-- /bench-class -->)", re.DOTALL)
 
 
 def update_readme(res: dict, path: Path = ROOT / "README.md") -> bool:
     """The table between the README's `<!-- bench-class -->` markers; False without them."""
     text = path.read_text()
-    new, count = MARKED.subn(lambda m: m.group(1) + table(res) + m.group(2), text)
+    new, count = MARKED.subn(lambda m: m.group(1) + table(res) + "\n" + m.group(2), text)
     path.write_text(new)
     return count == 1

@@ -177,6 +177,9 @@ def _grade_all(plan, todo, labs, keys, seed, limits, out, jobs, show, stop) -> s
                 stopped_at = stopped_at or time.monotonic()
                 if time.monotonic() - stopped_at > STOP_SECONDS:
                     break
+    except BaseException:        # the run ends here (a second Ctrl-C, a full disk): so do its workers
+        client.stop_all()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         bar.close()

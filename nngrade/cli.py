@@ -61,13 +61,17 @@ def cmd_grade_class(a) -> int:
     from nngrade.classroom import grade_class, summary_text
     from nngrade.roster import parse_shard
     source = a.source or a.submissions
-    if not source:
-        raise SystemExit("grade-class: give the submissions: a folder of student folders, or with --from, "
-                         "an LMS's bulk download (folder or zip)")
+    if not source or not Path(source).exists():
+        raise SystemExit(f"grade-class: no submissions at {source!r}: give a folder of student folders, or with "
+                         "--from, an LMS's bulk download (its folder or the zip)")
+    try:
+        shard = parse_shard(a.shard)
+    except ValueError as e:
+        raise SystemExit(f"grade-class: {e}") from None
     out = Path(a.out)
     try:
         s = grade_class(Path(source), _labs(a.lab), out, a.seed, a.hidden, a.jobs, progress=not a.no_progress,
-                        platform=a.platform, shard=parse_shard(a.shard), export=_export(a))
+                        platform=a.platform, shard=shard, export=_export(a))
     except KeyboardInterrupt:    # a second Ctrl-C: stopped at once (every process of the run is ended)
         print("interrupted twice: stopped without writing the gradebook; rerun to continue")
         return 130
@@ -79,7 +83,10 @@ def cmd_merge(a) -> int:
     from nngrade.classroom import summary_text
     from nngrade.merge import merge
     out = Path(a.out)
-    s = merge([Path(d) for d in a.dirs], out, _export(a))
+    try:
+        s = merge([Path(d) for d in a.dirs], out, _export(a))
+    except ValueError as e:      # not a grade-class output, or shards graded differently
+        raise SystemExit(f"merge: {e}") from None
     print(summary_text(s, out))
     return 0
 

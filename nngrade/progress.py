@@ -39,12 +39,16 @@ class Progress:
                 bar.set_description_str(f"{FRAMES[frame % len(FRAMES)]} {desc}", refresh=True)
         thread = threading.Thread(target=turn, daemon=True, name="spinner")
         thread.start()
+        ended = "done in"
         try:
             yield
+        except BaseException:
+            ended = "stopped after"
+            raise
         finally:
             stop.set()
             thread.join()
-            bar.set_description_str(f"{desc}: done in", refresh=False)
+            bar.set_description_str(f"{desc}: {ended}", refresh=False)
             bar.close()
 
     def bar(self, total: int, desc: str):

@@ -73,3 +73,14 @@ def test_every_make_line_shown_runs_a_command_that_is_accepted(line, monkeypatch
 def test_the_collision_example_is_the_grader_s():
     stems, _ = file_stems([Student("Ann Lee", Path(".")), Student("Ann_Lee", Path("."))])
     assert f"`{stems['Ann Lee']}.json`" in SECTION and stems["Ann_Lee"] == "Ann_Lee"
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["grade-class", "/no/such/folder"], "no submissions at '/no/such/folder'"),
+    (["grade-class", str(ROOT / "labs"), "--shard", "3/3"], "--shard takes i/n with 0 <= i < n"),
+    (["merge", str(ROOT / "labs"), "--out", "/tmp/unused"], "is not the output of a grade-class run"),
+])
+def test_a_wrong_command_line_gets_a_sentence(argv, says):
+    with pytest.raises(SystemExit) as e:
+        cli.main(argv)
+    assert says in str(e.value.code)

@@ -46,6 +46,14 @@ def test_progress_from_the_first_second_and_a_summary(tmp_path, monkeypatch, cap
     assert spinner[0][0] <= seen["start"] and len(set(during)) >= 3, during
     bar = [(t, w) for t, w in stream.writes if "grading" in w and "student" in w]
     assert bar and bar[0][0] >= seen["end"] and "3/3" in bar[-1][1]
+    import psutil
+    mine = []
+    for child in psutil.Process().children(recursive=True):     # the zygote and its workers ended
+        try:
+            mine += [" ".join(child.cmdline())] if "nngrade" in " ".join(child.cmdline()) else []
+        except psutil.Error:
+            pass
+    assert mine == []
     text = summary_text(s, tmp_path / "out")
     assert text.startswith("Graded 3 students (3 now, 0 unchanged since the last run)")
     assert f"{LAB4}" in text and "report.html" in text
