@@ -101,44 +101,50 @@ def grade_class(submissions: Path, labs: list[str], out: Path, seed: int | None 
     for w in warnings:
         show.say(w)
     keys = records.lab_keys(labs, seed, hidden)
-    work = []
-    for s in students:
-        stored = records.read(out / f"{stems[s.ident]}.json")
-        hashes = records.notebook_hashes(s.folder, labs)
-        work.append(Job(s, stems[s.ident], stored, records.stale(stored, s, keys, hashes), hashes))
+    work = [_job(s, stems[s.ident], out, keys, labs) for s in students]
     todo = [j for j in work if j.todo]
     for line in why_lines(work, labs):
         show.say(line)
-    done = {j.stem for j in work if not j.todo}
-    interrupted = False
-    with Interrupt() as stop:
-        plan = None
-        try:
-            if todo:
-                plan = Plan([lab for lab in labs if any(lab in j.todo for j in todo)], seed, hidden)
-                try:
-                    with stop.raising(), show.spinner("computing the oracles' answers (once for the class)"):
-                        if limits.oracle_process:
-                            plan.start_oracle_process()   # Keras beside torch; then it serves the class's calls
-                        plan.precompute()
-                except KeyboardInterrupt:
-                    interrupted = True
-                if not interrupted:
-                    done |= _grade_all(plan, todo, labs, keys, seed, limits, out, jobs, show, stop)
-            interrupted = interrupted or stop.requested
-        finally:
-            if plan is not None:
-                plan.close()
-            client.Zygote.stop()
+    written, interrupted = grade_jobs(todo, labs, keys, seed, hidden, limits, out, jobs, show)
+    done = {j.stem for j in work if not j.todo} | written
     entries = [{"name": s.name, "id": s.lms_id, "stem": stems[s.ident], "graded": stems[s.ident] in done}
                for s in students]
     manifest = {"grader": nngrade.__version__, "seed": seed, "labs": labs,
                 "fingerprints": {lab: k["fingerprint"] for lab, k in keys.items()}, "from": platform,
                 "shard": f"{shard[0]}/{shard[1]}" if shard else None}
     summary = write_outputs(out, manifest, entries, export, show)
-    summary.update(graded_now=len({j.stem for j in todo} & done), reused=len(work) - len(todo),
-                   interrupted=interrupted, warnings=warnings, seconds=time.perf_counter() - started)
+    summary.update(graded_now=len(written), reused=len(work) - len(todo), interrupted=interrupted,
+                   warnings=warnings, seconds=time.perf_counter() - started)
     return summary
+
+
+def _job(student: roster.Student, stem: str, out: Path, keys: dict, labs: list[str]) -> Job:
+    stored = records.read(out / f"{stem}.json")
+    hashes = records.notebook_hashes(student.folder, labs)
+    return Job(student, stem, stored, records.stale(stored, student, keys, hashes), hashes)
+
+
+def grade_jobs(todo: list[Job], labs, keys, seed, hidden, limits: Limits, out: Path, jobs, show) -> tuple[set, bool]:
+    """One Plan for the labs to grade (its oracles computed first, the Keras ones in the oracle
+    process), then the students; Ctrl-C stops either phase. Returns the stems written and
+    whether the run was interrupted. The oracle process and the zygote end here, however it ends."""
+    if not todo:
+        return set(), False
+    with Interrupt() as stop:
+        plan = Plan([lab for lab in labs if any(lab in j.todo for j in todo)], seed, hidden)
+        try:
+            try:
+                with stop.raising(), show.spinner("computing the oracles' answers (once for the class)"):
+                    if limits.oracle_process:
+                        plan.start_oracle_process()   # Keras beside torch; then it serves the class's calls
+                    plan.precompute()
+            except KeyboardInterrupt:
+                return set(), True
+            written = _grade_all(plan, todo, labs, keys, seed, limits, out, jobs, show, stop)
+            return written, stop.requested
+        finally:
+            plan.close()
+            client.Zygote.stop()
 
 
 def why_lines(work: list[Job], labs: list[str]) -> list[str]:

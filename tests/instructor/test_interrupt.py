@@ -57,29 +57,34 @@ def test_the_first_signal_ends_the_workers_and_raises_only_where_asked():
     def signal_and_wait():
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1)                        # the handler runs between two bytecodes of this thread
-    with Interrupt() as stop:
-        assert not client.STOP.is_set()
-        signal_and_wait()                    # outside `raising()`: recorded, not raised
-        assert stop.requested and client.STOP.is_set()
-        with pytest.raises(KeyboardInterrupt):
-            with stop.raising():
-                pass                         # asked for after the signal came: raises at once
-        with pytest.raises(KeyboardInterrupt):
-            signal_and_wait()                # the second signal
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler   # put back
-    with Interrupt() as stop:
-        assert not client.STOP.is_set()      # a new run starts workers again
-        with pytest.raises(KeyboardInterrupt):
-            with stop.raising():
-                signal_and_wait()            # inside `raising()`: the first signal raises
-        assert client.STOP.is_set()
-    client.STOP.clear()
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with Interrupt() as stop:
+            assert not client.STOP.is_set()
+            signal_and_wait()                # outside `raising()`: recorded, not raised
+            assert stop.requested and client.STOP.is_set()
+            with pytest.raises(KeyboardInterrupt):
+                with stop.raising():
+                    pass                     # asked for after the signal came: raises at once
+            with pytest.raises(KeyboardInterrupt):
+                signal_and_wait()            # the second signal
+        assert signal.getsignal(signal.SIGINT) is before      # put back
+        with Interrupt() as stop:
+            assert not client.STOP.is_set()  # a new run starts workers again
+            with pytest.raises(KeyboardInterrupt):
+                with stop.raising():
+                    signal_and_wait()        # inside `raising()`: the first signal raises
+            assert client.STOP.is_set()
+    finally:
+        signal.signal(signal.SIGINT, before)
+        client.STOP.clear()
 
 
 def test_stop_all_ends_a_worker_in_the_middle_of_a_call_and_starts_no_other():
     import psutil
     from nngrade import client
     from nngrade.config import Limits
+    client.STOP.clear()
     worker = client.WorkerClient(Limits())
     worker.start()
     pid = worker.pid
