@@ -21,7 +21,7 @@ FORCE ?=
 LABS ?=
 SET ?= newest
 
-.PHONY: install lab labs grade grade-class test versions mutants contract new-lab release gradescope bench conventions clean
+.PHONY: install lab labs grade grade-class merge test versions mutants contract new-lab release gradescope bench conventions clean
 
 # The interpreter is checked against pyproject.toml's requires-python before anything is made or
 # downloaded; setuptools comes in explicitly (Python 3.12's venvs have none) for the editable install.
@@ -51,10 +51,16 @@ grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n H
 		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
 		$(foreach l,$(LIMITS),--limit $(l))
 
-grade-class:  ## grade every sub-folder of SUBMISSIONS=dir into OUT=grades
-	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(LAB),--lab '$(LAB)') \
+grade-class:  ## grade a class into OUT=grades: SUBMISSIONS=dir (or an LMS download with FROM=canvas|moodle|blackboard) SHARD=i/n GRADEBOOK=canvas ASSIGNMENT=name POINTS=n LIMITS=...
+	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(FROM),--from $(FROM)) $(if $(LAB),--lab '$(LAB)') \
 		--out $(or $(OUT),grades) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
+		$(if $(SHARD),--shard $(SHARD)) $(if $(GRADEBOOK),--gradebook $(GRADEBOOK)) \
+		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(POINTS),--points $(POINTS)) \
 		$(foreach l,$(LIMITS),--limit $(l))
+
+merge:  ## combine the OUT folders of grade-class SHARD=i/n runs: SHARDS="grades-0 grades-1" OUT=grades (GRADEBOOK, ASSIGNMENT, POINTS as above)
+	$(PY) -m nngrade merge $(SHARDS) --out $(or $(OUT),grades) $(if $(GRADEBOOK),--gradebook $(GRADEBOOK)) \
+		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(POINTS),--points $(POINTS))
 
 gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file.zip
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab '$(LAB)') $(if $(SEED),--seed $(SEED)) \
@@ -69,7 +75,7 @@ mutants:  ## grade every mutant and valid alternative in tests/labs/<lab>/mutant
 conventions:  ## measure PyTorch against Keras, live, into docs/conventions.md
 	$(PY) -m nngrade conventions
 
-bench:  ## time make grade, the nbclient baseline, grade-class, Gradescope's budget (768 MB, 1 CPU), memory
+bench:  ## time make grade, the nbclient baseline, grade-class, Gradescope's budget (768 MB, 1 CPU), memory, a class of 1,000
 	$(PY) -m nngrade bench
 
 new-lab:  ## the files of a new lab with one example function: NAME=labNN_topic (docs/adding-a-lab.md)

@@ -63,14 +63,55 @@ def _warn_outside_range():
               + "; ".join(bad) + ". The class's grades come from a set inside it.")
 
 
+def _export(a):
+    from nngrade.classroom import Export
+    if not a.gradebook:
+        return None
+    return Export(a.gradebook, a.assignment or "nnlabs", a.points)
+
+
 def cmd_grade_class(a) -> int:
     from nngrade.classroom import grade_class, summary_text
+    from nngrade.roster import parse_shard
+    source = a.source or a.submissions
+    if not source or not Path(source).exists():
+        raise SystemExit(f"grade-class: no submissions at {source!r}: give a folder of student folders, or with "
+                         "--from, an LMS's bulk download (its folder or the zip)")
+    try:
+        shard = parse_shard(a.shard)
+    except ValueError as e:
+        raise SystemExit(f"grade-class: {e}") from None
     out = Path(a.out)
     from nngrade.config import Limits
-    s = grade_class(Path(a.submissions), _labs(a.lab), out, a.seed, a.hidden, a.jobs,
-                    progress=not a.no_progress, limits=Limits(zygote=True).with_settings(a.limit))
+    try:
+        s = grade_class(Path(source), _labs(a.lab), out, a.seed, a.hidden, a.jobs, progress=not a.no_progress,
+                        limits=Limits(zygote=True).with_settings(a.limit), platform=a.platform, shard=shard,
+                        export=_export(a))
+    except KeyboardInterrupt:    # a second Ctrl-C: stopped at once (every process of the run is ended)
+        print("interrupted twice: stopped without writing the gradebook; rerun to continue")
+        return 130
+    print(summary_text(s, out))
+    return 130 if s["interrupted"] else 0
+
+
+def cmd_merge(a) -> int:
+    from nngrade.classroom import summary_text
+    from nngrade.merge import merge
+    out = Path(a.out)
+    try:
+        s = merge([Path(d) for d in a.dirs], out, _export(a))
+    except ValueError as e:      # not a grade-class output, or shards graded differently
+        raise SystemExit(f"merge: {e}") from None
     print(summary_text(s, out))
     return 0
+
+
+def _gradebook_options(p):
+    p.add_argument("--gradebook", choices=["canvas", "moodle", "blackboard"], default=None,
+                   help="also write gradebook-<platform>.csv, the LMS's grade import file (one assignment column)")
+    p.add_argument("--assignment", default=None, help="the assignment column's title (default: nnlabs)")
+    p.add_argument("--points", type=float, default=None,
+                   help="scale each student's total to this many points (default: the labs' points)")
 
 
 def cmd_gradescope(a) -> int:
@@ -117,13 +158,16 @@ def cmd_conventions(a) -> int:
 
 
 def cmd_bench(a) -> int:
-    from nngrade import bench
-    res = bench.run(seed=a.seed, students=a.students, runs=a.runs)
-    print(bench.table(res))
-    if res["published"]:
-        print("\nwritten to docs/bench.json and the README's performance section")
-    else:
-        print(f"\nnot published ({res['why_not_published']}): written to dist/bench-busy.json only")
+    from nngrade import bench, bench_class
+    if not a.class_only:
+        res = bench.run(seed=a.seed, students=a.students, runs=a.runs)
+        print(bench.table(res))
+        if res["published"]:
+            print("\nwritten to docs/bench.json and the README's performance section")
+        else:
+            print(f"\nnot published ({res['why_not_published']}): written to dist/bench-busy.json only")
+    print(bench_class.table(bench_class.run(a.class_size)))   # a generated class of 1,000
+    print("\nwritten to docs/bench-class.json and the README's \"Grading a class\" section")
     return 0
 
 
@@ -202,8 +246,16 @@ def main(argv=None) -> int:
                         "used where the seed, the frameworks' versions and the lab's checks still match")
     g.set_defaults(run=cmd_grade)
 
-    gc = sub.add_parser("grade-class", help="grade every sub-folder of a folder (one per student)")
-    gc.add_argument("--submissions", required=True, help="folder of student folders")
+    gc = sub.add_parser("grade-class", help="grade a class: every sub-folder of a folder, or an LMS's bulk download")
+    gc.add_argument("source", nargs="?", default=None,
+                    help="folder of student folders; with --from, the LMS's bulk download (folder or zip)")
+    gc.add_argument("--submissions", default=None, help="the same as SOURCE")
+    gc.add_argument("--from", dest="platform", choices=["canvas", "moodle", "blackboard"], default=None,
+                    help="SOURCE is this LMS's bulk download of the assignment: its files are grouped into "
+                         "students by the platform's naming")
+    gc.add_argument("--shard", default=None,
+                    help="i/n: grade only shard i (0 <= i < n) of the class, by a hash of each student's name; "
+                         "`merge` combines the shards' outputs")
     gc.add_argument("--lab", default=None, help="lab number(s) (default: all)")
     gc.add_argument("--out", default="grades", help="output folder (default grades/)")
     gc.add_argument("--seed", type=int, default=None, help="the class's seed (default: fixed, 2026)")
@@ -212,7 +264,14 @@ def main(argv=None) -> int:
     gc.add_argument("--no-progress", action="store_true", help="no progress bar")
     gc.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                     help="set one of the grader's limits for this run (repeatable; `limits` lists them)")
+    _gradebook_options(gc)
     gc.set_defaults(run=cmd_grade_class)
+
+    mg = sub.add_parser("merge", help="combine the outputs of grade-class --shard runs into one")
+    mg.add_argument("dirs", nargs="+", help="the shards' output folders")
+    mg.add_argument("--out", required=True, help="the merged output folder (may be one of the shards')")
+    _gradebook_options(mg)
+    mg.set_defaults(run=cmd_merge)
 
     gs = sub.add_parser("gradescope", help="build the Gradescope autograder zip")
     gs.add_argument("--lab", default=None, help="the assignment's lab number(s) (default: all)")
@@ -247,6 +306,8 @@ def main(argv=None) -> int:
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--students", type=int, default=50)
     b.add_argument("--runs", type=int, default=3, help="runs of each timing; the median is reported")
+    b.add_argument("--class-only", action="store_true", help="only the generated class (nngrade/bench_class.py)")
+    b.add_argument("--class-size", type=int, default=1000, help="its size (default 1000)")
     b.set_defaults(run=cmd_bench)
 
     lb = sub.add_parser("labs", help="generate labs/ from solutions/")

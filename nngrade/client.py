@@ -23,6 +23,31 @@ class Timeout(Exception):
     pass
 
 
+class Interrupted(RuntimeError):
+    """The run was interrupted (`stop_all`): no worker starts or is asked anything any more."""
+
+
+# An interrupted class run (Ctrl-C) ends every worker at once: `stop_all` kills the live ones
+# (registered here while they run) and from then on `start` and `request` raise Interrupted.
+STOP = threading.Event()
+_LIVE: set = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def stop_all():
+    """SIGKILL every live worker and start none from here on. Each worker's owner finds it dead
+    at its next read, and cleans up (fds, scratch folder, uid) as after any crash."""
+    STOP.set()
+    with _LIVE_LOCK:
+        for client in list(_LIVE):
+            client.end_processes()
+
+
+def _refuse_if_stopped():
+    if STOP.is_set():
+        raise Interrupted("grading was interrupted: no worker is started or asked anything any more")
+
+
 # The only variables the worker inherits: what Python and the BLAS need to start here (a
 # grader's tokens and credentials stay in the grader)
 INHERITED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "WINDIR", "OPENBLAS_CORETYPE",
@@ -74,6 +99,16 @@ class Zygote:
                     cls._instance = None
             return cls._instance
 
+    @classmethod
+    def stop(cls):
+        """End the zygote (at the end of a class run: no process of the run outlives it)."""
+        with cls._lock:
+            zygote, cls._instance = cls._instance, None
+        if zygote is not None:
+            zygote.proc.kill()
+            zygote.proc.wait()
+            zygote.sock.close()
+
     def fork(self, rfd: int, wfd: int, scratch: str, limits: str) -> int:
         import json
         import socket
@@ -103,6 +138,7 @@ class WorkerClient:
 
     # -- process management -------------------------------------------------------------
     def start(self, wait=True):
+        _refuse_if_stopped()
         self.scratch = tempfile.mkdtemp(prefix="nngrade-scratch-")
         limits = json.loads(self.limits.worker_json())
         if hasattr(os, "geteuid") and os.geteuid() == 0 and self.limits.drop_privileges:
@@ -128,6 +164,11 @@ class WorkerClient:
         os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
         self.started, self.dead, self.pending = True, False, True
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+        if STOP.is_set():          # stop_all ran while this worker was being made
+            self.kill()
+            _refuse_if_stopped()
         if wait:
             self._finish_start()
 
@@ -171,24 +212,32 @@ class WorkerClient:
             pass
         return True
 
-    def kill(self):
-        if not self.started:
-            return
-        if self.cgroup is not None:          # the whole tree at once, setsid or not
-            sandbox.kill_cgroup(self.cgroup)
-            self.cgroup = None
+    def end_processes(self):
+        """SIGKILL the worker and everything it started (its cgroup, its session); safe to call from
+        another thread (`stop_all`), which leaves the rest of the cleanup to `kill`."""
+        cgroup, proc, pid = self.cgroup, self.proc, self.pid
+        if cgroup is not None:              # the whole tree at once, setsid or not
+            sandbox.kill_cgroup(cgroup)
         killpg = getattr(os, "killpg", None)
-        for target in (self.proc.pid if self.proc else None, self.pid):
+        for target in (proc.pid if proc else None, pid):
             if target and killpg:
                 try:
                     killpg(target, signal.SIGKILL)   # the worker and anything it started
                 except OSError:
                     pass
-        if self.pid:
+        if pid:
             try:
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+    def kill(self):
+        if not self.started:
+            return
+        with _LIVE_LOCK:        # from here on stop_all leaves this worker to this thread
+            _LIVE.discard(self)
+        self.end_processes()
+        self.cgroup = None
         if self.proc is not None:
             try:
                 self.proc.kill()
@@ -232,6 +281,7 @@ class WorkerClient:
     def request(self, req: dict, seconds: float, callback=None) -> dict:
         """Send one request; a timeout or a dead worker becomes a failed reply. While the
         worker runs it, it may ask `callback(name, args, kwargs)` for oracle values."""
+        _refuse_if_stopped()
         if self.pending:
             self._finish_start()
         if not self.alive():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,7 @@ class LabResult:
     path: Path | None = None
     messages: list = field(default_factory=list)
     isolation: dict | None = None    # the sandbox layers that were on in the worker (sandbox.isolation)
+    seconds: float = 0.0             # wall time of grading it (grade_submission)
 
 
 def call_case(student: Student, check: Check, case, oracles: Oracles, called, space) -> dict:
@@ -288,9 +290,16 @@ def submission_hash(paths) -> str:
     return h.hexdigest()
 
 
-def grade_submission(submission: Path, plan: Plan, oracles: Oracles, limits: Limits) -> list[LabResult]:
-    """Every lab of the plan, from the notebooks found in `submission`, in one worker."""
-    notebooks = load.find(Path(submission), plan.labs)
+def grade_submission(submission: Path, plan: Plan, oracles: Oracles, limits: Limits, labs=None) -> list[LabResult]:
+    """The plan's labs (`labs`: only these of them, as a resumed class run grades the labs whose
+    checks or notebook changed), from the notebooks found in `submission`, in one worker."""
+    labs = plan.labs if labs is None else labs
+    notebooks = load.find(Path(submission), labs)
+    out = []
     with Student(limits, wait=False) as student:
         oracles.precompute_in_background()
-        return [grade_lab(student, plan, oracles, lab, notebooks[lab]) for lab in plan.labs]
+        for lab in labs:
+            start = time.perf_counter()
+            out.append(grade_lab(student, plan, oracles, lab, notebooks[lab]))
+            out[-1].seconds = time.perf_counter() - start
+    return out

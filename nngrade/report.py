@@ -176,22 +176,30 @@ def details(labs: list[LabResult], show_hidden=False, verbose=False) -> str:
 
 
 def markdown(labs: list[LabResult], seed: int, student: str = "") -> str:
-    lines = [f"# Feedback{': ' + student if student else ''}", ""]
-    for lab in labs:
-        funcs = by_function(lab)
-        s = sum(v[0] for v in funcs.values())
-        m = sum(v[1] for v in funcs.values())
-        lines += [f"## {lab.lab}: {s:g}/{m:g}", ""]
-        if lab.messages:
-            lines += fenced([printable(m) for m in lab.messages])
-        lines += ["", "| function | points |", "| --- | --- |"]
-        lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
-        blocks = function_blocks(lab)
-        if blocks:
-            lines += [""] + fenced(["\n\n".join(blocks)])
-        lines.append("")
-    lines.append(f"Seed: {seed}. {describe(isolation(labs))}")
-    return "\n".join(lines)
+    return feedback_page([markdown_lab(lab) for lab in labs], seed, student, isolation(labs))
+
+
+def markdown_lab(lab: LabResult) -> str:
+    """One lab's section of the feedback: its points per function and what failed."""
+    funcs = by_function(lab)
+    s = sum(v[0] for v in funcs.values())
+    m = sum(v[1] for v in funcs.values())
+    lines = [f"## {lab.lab}: {s:g}/{m:g}", ""]
+    if lab.messages:
+        lines += fenced([printable(m) for m in lab.messages])
+    lines += ["", "| function | points |", "| --- | --- |"]
+    lines += [f"| `{f}` | {fs:g}/{fm:g} |" for f, (fs, fm, _) in funcs.items()]
+    blocks = function_blocks(lab)
+    if blocks:
+        lines += [""] + fenced(["\n\n".join(blocks)])
+    return "\n".join(lines + [""])
+
+
+def feedback_page(sections: list[str], seed: int, student: str, isolation_layers) -> str:
+    """The feedback a student reads: a title, each lab's section (`markdown_lab`; a class run keeps
+    them per lab, to reuse a lab that did not change), the seed and the sandbox layers."""
+    lines = [f"# Feedback{': ' + student if student else ''}", "", *sections]
+    return "\n".join(lines + [f"Seed: {seed}. {describe(isolation_layers)}"])
 
 
 def write_json(path, data):
