@@ -143,17 +143,46 @@ def _names_a_module(text: str) -> bool:
 
 
 def strip_magics(source: str) -> str | None:
-    """Comment out IPython line magics and shell escapes; None for a cell to skip."""
+    """Comment out IPython line magics and shell escapes; None for a cell to skip.
+
+    A magic is recognised where IPython recognises one: at the start of a logical line (its
+    first physical line; in an indented block too). A line inside brackets, a string or after a
+    backslash is part of the statement above it, so `    % (a, b)` and `    != x` there stay code.
+    The magic's own continuation lines are commented out with it."""
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         if not lines[0].split()[0] in KEPT_CELL_MAGICS:
             return None
         lines = ["# " + lines[0]] + lines[1:]
-    out = []
-    for line in lines:
-        s = line.lstrip()
-        out.append(line[: len(line) - len(s)] + "pass  # " + s if s[:1] in ("%", "!") else line)
-    return "\n".join(out)
+    for first, last in _logical_lines(lines):
+        s = lines[first].lstrip()
+        if s[:1] in ("%", "!"):
+            indent = lines[first][: len(lines[first]) - len(s)]
+            lines[first] = indent + "pass  # " + s
+            lines[first + 1: last + 1] = [indent + "# " + line for line in lines[first + 1: last + 1]]
+    return "\n".join(lines)
+
+
+def _logical_lines(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) physical line, 0-based, of each logical line Python's tokenizer finds. Where
+    the tokenizer gives up (an unclosed bracket or string; on Python 3.12, a character such as an
+    unmatched quote in a shell command), each line from the unfinished one on counts alone."""
+    import io
+    import tokenize
+    out, first = [], None
+    skip = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+            if tok.type == tokenize.NEWLINE:
+                if first is not None:
+                    out.append((first, tok.start[0] - 1))
+                first = None
+            elif first is None and tok.type not in skip:
+                first = tok.start[0] - 1
+    except (tokenize.TokenError, SyntaxError):
+        rest = first if first is not None else (out[-1][1] + 1 if out else 0)
+        out += [(i, i) for i in range(rest, len(lines))]
+    return out
 
 
 def _root_name(node):
