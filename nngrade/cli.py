@@ -13,10 +13,19 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 def _labs(arg) -> list[str]:
-    from nngrade.registry import available_labs, lab_name
+    from nngrade import names
+    from nngrade.registry import available_labs
     if not arg:
         return available_labs()
-    return [lab_name(a) for a in str(arg).replace(",", " ").split()]
+    return [names.lab(a) for a in str(arg).replace(",", " ").split()]
+
+
+def _submission(arg) -> Path:
+    """The folder given, else labs/ where there is one (a checkout, a release), else the current
+    folder (a hub or Colab, where the notebooks sit beside the student)."""
+    if arg:
+        return Path(arg)
+    return Path("labs") if Path("labs").is_dir() else Path(".")
 
 
 def cmd_grade(a) -> int:
@@ -24,11 +33,13 @@ def cmd_grade(a) -> int:
     from nngrade.config import Limits
     from nngrade.engine import Plan, grade_submission, submission_hash
 
+    from nngrade import names
     seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
     labs = _labs(a.lab)
+    names.functions(labs, a.function, a.hidden)
     start = time.perf_counter()
     plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
-    results = grade_submission(Path(a.submission), plan, Limits())
+    results = grade_submission(_submission(a.submission), plan, Limits())
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]
     data = report.results_json(results, seed, seconds, {"submission_sha256": submission_hash(paths)})
@@ -125,7 +136,8 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="grade one submission folder")
-    g.add_argument("--submission", default="labs", help="folder holding the notebooks (default labs/)")
+    g.add_argument("--submission", default=None,
+                   help="folder holding the notebooks (default: labs/ if there is one, else the current folder)")
     g.add_argument("--lab", default=None, help="lab number(s), e.g. 02 or '01 03' (default: all)")
     g.add_argument("--out", default="results.json", help="results JSON (Gradescope's schema)")
     g.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: a new one)")
@@ -192,7 +204,12 @@ def main(argv=None) -> int:
     v.set_defaults(run=cmd_versions)
 
     a = p.parse_args(argv)
-    return a.run(a)
+    from nngrade.names import UnknownName
+    try:
+        return a.run(a)
+    except UnknownName as e:          # a mistyped lab or function: one line, as argparse does
+        print(f"{p.prog} {a.command}: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

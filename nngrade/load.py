@@ -89,9 +89,8 @@ def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
     candidates: dict[str, list[Path]] = {}
     if submission.is_dir():
         for p in notebook_files(submission):
-            m = PREFIX.match(p.name)
-            if m and m.group(1) in LABS:
-                candidates.setdefault(LABS[m.group(1)], []).append(p)
+            if lab_of(p.name):
+                candidates.setdefault(lab_of(p.name), []).append(p)
     found = {}
     for lab in labs:
         if not candidates.get(lab):
@@ -102,6 +101,12 @@ def find(submission: Path, labs: list[str]) -> dict[str, Notebook]:
         nb.notes += notes
         found[lab] = nb
     return found
+
+
+def lab_of(filename: str) -> str | None:
+    """The lab a notebook belongs to by its name (`lab03_losses-Copy1.ipynb`: lab03_losses)."""
+    m = PREFIX.match(filename)
+    return LABS.get(m.group(1)) if m else None
 
 
 def notebook_files(folder: Path) -> list[Path]:
