@@ -26,13 +26,32 @@ def lab(key) -> str:
     return name
 
 
+def graded(lab_: str, hidden_dir=None) -> list[str]:
+    """The graded functions of a lab, in the order of its checks (hidden checks included)."""
+    return list(dict.fromkeys(c.function for c in load_checks(lab_, hidden_dir)))
+
+
 def functions(labs: list[str], names, hidden_dir=None) -> list[str]:
-    """`names`, each a graded function of one of `labs` (hidden checks included)."""
-    graded = list(dict.fromkeys(c.function for lab_ in labs for c in load_checks(lab_, hidden_dir)))
+    """`names`, each a graded function of one of `labs`."""
+    known = [f for lab_ in labs for f in graded(lab_, hidden_dir)]
     for name in names:
-        if name not in graded:
-            close = difflib.get_close_matches(name, graded, n=1, cutoff=0.6)
-            hint = f"; did you mean `{close[0]}`?" if close else f"; its functions are: {', '.join(graded)}"
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else f"; its functions are: {', '.join(known)}"
             raise UnknownName(f"no graded function `{str(name)[:60]}` in {', '.join(labs)}{hint}")
     return list(names)
 
+
+def which_lab(names) -> str:
+    """The one lab whose graded functions include every one of `names` (`check("sigmoid")` run
+    outside a lab's notebook)."""
+    owner = {f: lab_ for lab_ in available_labs() for f in graded(lab_)}
+    for name in names:
+        if name not in owner:
+            close = difflib.get_close_matches(name, list(owner), n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}` ({owner[close[0]]})?" if close else ""
+            raise UnknownName(f"no graded function `{str(name)[:60]}` in any lab{hint}")
+    labs = {lab_ for lab_ in available_labs() if all(owner[n] == lab_ for n in names)} if names else set()
+    if len(labs) != 1:
+        raise UnknownName("say which lab: check(lab='02'), or check('sigmoid', lab='02')")
+    return labs.pop()
