@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+import os
+from dataclasses import MISSING, dataclass, field, fields
 
 
 def option(default, help):
     return field(default=default, metadata={"help": help})
+
+
+def env_option(variable, help):
+    """A switch that is on when the environment variable is set to anything but "" or "0" (for CI)."""
+    return field(default_factory=lambda: os.environ.get(variable, "0") not in ("", "0"),
+                 metadata={"help": f"{help} (default: on when {variable}=1)"})
 
 
 @dataclass
@@ -25,6 +32,11 @@ class Limits:
     zygote: bool = option(False, "fork workers from a process that has NumPy and scipy.special "
                                  "loaded (POSIX; grade-class turns it on: it pays off from the "
                                  "second student); otherwise start each worker as a new process")
+    portable_worker: bool = env_option("NNGRADE_PORTABLE_WORKER",
+                                       "start every worker the way that works on every platform, Windows "
+                                       "included: a new process whose stdin and stdout are the pipes, replies "
+                                       "awaited by a reader thread, no fork server; where fork and select "
+                                       "exist they are only quicker (CI runs both ways)")
     oracle_process: bool = option(True, "compute the Keras oracles in a second process, on the other core, "
                                         "while this one imports torch and grades (a class's plan is "
                                         "computed once either way)")
@@ -45,7 +57,8 @@ class Limits:
 
     @classmethod
     def describe(cls) -> str:
-        return "\n".join(f"{f.name} = {f.default!r}: {f.metadata['help']}" for f in fields(cls))
+        return "\n".join(f"{f.name} = {f.default if f.default is not MISSING else f.default_factory()!r}: "
+                         f"{f.metadata['help']}" for f in fields(cls))
 
 
 DEFAULT_RTOL = 1e-7
