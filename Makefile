@@ -8,6 +8,8 @@ else
 PY := $(VENV)/bin/python
 endif
 KERNEL := nnlabs
+# JupyterLab refuses to start as root (Docker, Colab, many lab images) without --allow-root
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
@@ -37,7 +39,7 @@ install:  ## a .venv with the pinned set, the package, and the Jupyter kernel
 	@echo "Installed. Next: make lab (Jupyter) or make grade."
 
 lab:  ## open JupyterLab on labs/
-	$(PY) -m jupyterlab --notebook-dir=labs
+	$(PY) -m jupyterlab --notebook-dir=labs $(ALLOW_ROOT)
 
 labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
 	$(PY) -m nngrade labs $(if $(FORCE),--force)
