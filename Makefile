@@ -20,6 +20,7 @@ SEED ?=
 HIDDEN ?=
 FORCE ?=
 LABS ?=
+GRADER_URL ?=
 SET ?= newest
 
 .PHONY: install lab labs grade grade-class test versions mutants contract release gradescope bench conventions clean
@@ -56,8 +57,8 @@ gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(HIDDEN),--hidden $(HIDDEN)) $(if $(OUT),--out $(OUT))
 
-release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks)
-	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)')
+release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks) GRADER_URL=<where students pip-install it from on Colab>
+	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)') $(if $(GRADER_URL),--grader-url '$(GRADER_URL)')
 
 mutants:  ## grade every mutant and valid alternative in tests/mutants/
 	$(PY) -m nngrade mutants $(if $(LAB),--lab $(LAB))

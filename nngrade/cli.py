@@ -83,7 +83,7 @@ def cmd_gradescope(a) -> int:
 def cmd_release(a) -> int:
     from nngrade.release import build, lab_list
     labs = lab_list(a.labs)
-    dest = build(Path(__file__).resolve().parent.parent, Path(a.dest), labs)
+    dest = build(Path(__file__).resolve().parent.parent, Path(a.dest), labs, a.grader_url)
     print(f"wrote the student release of {', '.join(labs)} to {dest}")
     return 0
 
@@ -170,6 +170,10 @@ def main(argv=None) -> int:
     r = sub.add_parser("release", help="write the student repository (no solutions, no instructor tests)")
     r.add_argument("--dest", required=True)
     r.add_argument("--labs", default=None, help="the labs to release: '01-03', '1,2,5' (default: all)")
+    r.add_argument("--grader-url", default=None,
+                   help="what the notebooks' first cell pip-installs on Colab or a hub without the grader: "
+                        "where students get this release (git+https://github.com/course/nnlabs-student, or a "
+                        "wheel's address)")
     r.set_defaults(run=cmd_release)
 
     u = sub.add_parser("update", help="bring a new release's labs in without overwriting your answers")

@@ -15,23 +15,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-import venv
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 from nngrade.notebooks import KERNEL
-
-SITE = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_relative_to(sys.prefix))
-
+from student.envs import venv_with_these_packages
 
 def checkout(folder: Path) -> Path:
-    """A checkout's venv: its own interpreter, the packages of this one (a .pth, not a copy)."""
-    venv.EnvBuilder(with_pip=False).create(folder / ".venv")
-    site = next((folder / ".venv" / "lib").glob("python3*/site-packages"))
-    (site / "packages.pth").write_text(SITE + "\n")
-    return folder / ".venv" / "bin" / "python"
+    """A checkout's venv: its own interpreter, the packages of this one."""
+    return venv_with_these_packages(folder / ".venv")
 
 
 def install_kernel(python: Path, home: Path):
