@@ -139,3 +139,24 @@ def test_a_grader_and_worker_without_what_windows_lacks_grade_time_out_and_go_on
     assert got["scores"]["relu"][0] == got["scores"]["relu"][1] > 0
     assert got["scores"]["sigmoid"][0] == got["scores"]["sigmoid"][1] > 0
     assert got["scores"]["tanh"][0] == 0 and "time limit" in " ".join(got["outputs"]), got["outputs"]
+
+
+NO_PRCTL = '''
+import json, sys, types
+sys.platform = sys.argv[1]
+from nngrade import sandbox, worker
+sandbox._libc = lambda: types.SimpleNamespace()       # a C library without prctl (or no CDLL(None) at all)
+iso, _ = worker.walls({}, ".")
+print(json.dumps(iso))
+'''
+
+
+def test_the_workers_walls_go_up_where_the_c_library_has_no_prctl():
+    """macOS's and Windows's C libraries have no prctl; the worker used to look it up on every
+    platform, and died before its hello there."""
+    for platform in ("darwin", "win32"):
+        p = subprocess.run([sys.executable, "-c", NO_PRCTL, platform], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr[-2000:]
+        iso = json.loads(p.stdout.strip().splitlines()[-1])
+        assert iso["audit_hook"] is True and iso["seccomp"] is False and iso["landlock"] is False
