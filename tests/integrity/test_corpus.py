@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, solution_cells, write_notebook
 from integrity.corpus import ALL, LAB, SOLUTIONS_FILE, corpus, syntax_error_cells
 from nngrade.classroom import grade_class
-from nngrade.client import PORTABLE
+from nngrade.client import PORTABLE, ZYGOTE
 from nngrade.config import Limits
 from nngrade.registry import load_checks
 from nngrade.sandbox import describe
@@ -155,6 +155,8 @@ def test_every_submission_is_graded_and_nothing_outside_scratch_changes(graded):
         assert describe(iso) in (out / "zz_correct.md").read_text()
     if mode.endswith("portable worker"):
         assert iso["transport"] == PORTABLE
+    elif mode.startswith("class run") and not Limits().portable_worker:
+        assert iso["transport"] == ZYGOTE         # forked from a process that has NumPy loaded
     if mode.endswith("as a user"):
         assert iso["uid"] == "1000" and iso["seccomp"] is True and str(iso["landlock"]).startswith("abi")
         assert iso["process_tree"] == "session"

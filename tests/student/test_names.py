@@ -1,5 +1,5 @@
 """A mistyped lab or function: one line that says so (and what was meant), exit code 2, no
-traceback, nothing graded; never a silent 0/0."""
+traceback, nothing graded; never a silent 0/0. And what `grade` grades when no folder is named."""
 from __future__ import annotations
 
 import subprocess
@@ -34,3 +34,12 @@ def test_a_name_far_from_every_function_lists_the_labs_functions():
     code, _, err = grade("--lab", "01", "--function", "zzz")
     assert code == 2
     assert "no graded function `zzz` in lab01_neurons; its functions are: mp_neuron, perceptron" in err, err
+
+
+def test_without_a_folder_grade_takes_labs_where_there_is_one_else_the_current_folder(tmp_path, monkeypatch):
+    from pathlib import Path
+    from nngrade.cli import _submission
+    monkeypatch.chdir(tmp_path)
+    assert _submission(None) == Path(".") and _submission("x") == Path("x")
+    (tmp_path / "labs").mkdir()
+    assert _submission(None).name == "labs"

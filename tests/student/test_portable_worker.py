@@ -35,6 +35,8 @@ def test_the_setting_and_its_environment_variable_choose_the_portable_path(monke
     monkeypatch.setenv("NNGRADE_PORTABLE_WORKER", "1")
     assert Limits().portable_worker is True and isolation(Limits())["transport"] == PORTABLE
     assert "portable_worker = True: start every worker the way that works on every platform" in Limits.describe()
+    monkeypatch.setattr(os, "name", "nt")            # Windows takes it whatever the setting
+    assert WorkerClient(Limits(portable_worker=False)).portable is True
 
 
 def test_a_lab_graded_through_the_portable_path_earns_every_point_behind_the_same_walls():
