@@ -148,7 +148,7 @@ def colab_notebook() -> Path | None:
     data = _message.blocking_request("get_ipynb", request="", timeout_sec=30)
     if not isinstance(data, dict) or not isinstance(data.get("ipynb"), dict):
         return None
-    path = Path(tempfile.mkdtemp(prefix="nngrade-colab-")) / "colab.ipynb"
+    path = Path(tempfile.gettempdir()) / f"nngrade-colab-{os.getpid()}.ipynb"     # one per kernel, rewritten
     path.write_text(json.dumps(data["ipynb"]), encoding="utf-8")
     return path
 
