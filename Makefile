@@ -8,6 +8,8 @@ else
 PY := $(VENV)/bin/python
 endif
 KERNEL := nnlabs
+# JupyterLab refuses to start as root (Docker, Colab, many lab images) without --allow-root
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
@@ -19,6 +21,7 @@ HIDDEN ?=
 LIMITS ?=
 FORCE ?=
 LABS ?=
+GRADER_URL ?=
 SET ?= newest
 
 .PHONY: install lab labs grade grade-class merge test versions mutants contract new-lab release gradescope bench conventions clean
@@ -41,7 +44,7 @@ install:  ## a .venv with the pinned set, the package, and the Jupyter kernel (P
 	@echo "Installed. Next: make lab (Jupyter) or make grade."
 
 lab:  ## open JupyterLab on labs/
-	$(PY) -m jupyterlab --notebook-dir=labs
+	$(PY) -m jupyterlab --notebook-dir=labs $(ALLOW_ROOT)
 
 labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
 	$(PY) -m nngrade labs $(if $(FORCE),--force)
@@ -66,8 +69,8 @@ gradescope:  ## the Gradescope autograder zip: LAB=NN SEED=n HIDDEN=dir OUT=file
 	$(PY) -m nngrade gradescope $(if $(LAB),--lab '$(LAB)') $(if $(SEED),--seed $(SEED)) \
 		$(if $(HIDDEN),--hidden $(HIDDEN)) $(if $(OUT),--out $(OUT))
 
-release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks)
-	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)')
+release:  ## the student repository: DEST=dir LABS=01-03 (default all; no solutions, tests, mutants or hidden checks) GRADER_URL=<where students pip-install it from on Colab>
+	$(PY) -m nngrade release --dest $(DEST) $(if $(LABS),--labs '$(LABS)') $(if $(GRADER_URL),--grader-url '$(GRADER_URL)')
 
 mutants:  ## grade every mutant and valid alternative in tests/labs/<lab>/mutants.py
 	$(PY) -m nngrade mutants $(if $(LAB),--lab '$(LAB)')

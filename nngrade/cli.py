@@ -13,32 +13,47 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 def _labs(arg) -> list[str]:
-    from nngrade.registry import available_labs, lab_name
+    from nngrade import names
+    from nngrade.registry import available_labs
     if not arg:
         return available_labs()
-    return [lab_name(a) for a in str(arg).replace(",", " ").split()]
+    return [names.lab(a) for a in str(arg).replace(",", " ").split()]
 
 
-def cmd_grade(a) -> int:
-    from nngrade import report
-    from nngrade.config import Limits
-    from nngrade.engine import grade_submission, submission_hash
+def _submission(arg) -> Path:
+    """The folder given, else labs/ where there is one (a checkout, a release), else the current
+    folder (a hub or Colab, where the notebooks sit beside the student)."""
+    if arg:
+        return Path(arg)
+    return Path("labs") if Path("labs").is_dir() else Path(".")
+
+
+def grade_once(submission: Path, plan, limits, answers=None):
+    """One submission graded with its own oracles (`answers`: a folder of answers computed ahead,
+    used where they still hold): the lab results, and the answers' store or None."""
+    from nngrade.engine import grade_submission
     from nngrade.oracles import Oracles
-    from nngrade.plan import Plan
-
-    seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
-    labs = _labs(a.lab)
-    start = time.perf_counter()
-    plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
     store = None
-    if a.answers:
+    if answers:
         from nngrade.answers import attach
-        store = attach(plan, a.answers)
-    limits = Limits().with_settings(a.limit)
+        store = attach(plan, answers)
     with Oracles(plan) as oracles:
         if limits.oracle_process:
             oracles.start()      # Keras in a second process (unless its answers are shipped)
-        results = grade_submission(Path(a.submission), plan, oracles, limits)
+        return grade_submission(submission, plan, oracles, limits), store
+
+
+def cmd_grade(a) -> int:
+    from nngrade import names, report
+    from nngrade.config import Limits
+    from nngrade.engine import submission_hash
+    from nngrade.plan import Plan
+    seed = a.seed if a.seed is not None else secrets.randbelow(10 ** 6)
+    labs = _labs(a.lab)
+    names.functions(labs, a.function, a.hidden)
+    start = time.perf_counter()
+    plan = Plan(labs, seed, a.hidden, a.function, a.oracles)
+    results, store = grade_once(_submission(a.submission), plan, Limits().with_settings(a.limit), a.answers)
     seconds = time.perf_counter() - start
     paths = [r.path for r in results if r.path]
     extra = {"submission_sha256": submission_hash(paths)}
@@ -140,7 +155,7 @@ def cmd_answers(a) -> int:
 def cmd_release(a) -> int:
     from nngrade.release import build, lab_list
     labs = lab_list(a.labs)
-    dest = build(Path(__file__).resolve().parent.parent, Path(a.dest), labs)
+    dest = build(Path(__file__).resolve().parent.parent, Path(a.dest), labs, a.grader_url)
     print(f"wrote the student release of {', '.join(labs)} to {dest}")
     return 0
 
@@ -226,7 +241,8 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="grade one submission folder")
-    g.add_argument("--submission", default="labs", help="folder holding the notebooks (default labs/)")
+    g.add_argument("--submission", default=None,
+                   help="folder holding the notebooks (default: labs/ if there is one, else the current folder)")
     g.add_argument("--lab", default=None, help="lab number(s), e.g. 02 or '01 03' (default: all)")
     g.add_argument("--out", default="results.json", help="results JSON (Gradescope's schema)")
     g.add_argument("--seed", type=int, default=None, help="the inputs' seed (default: a new one)")
@@ -291,6 +307,10 @@ def main(argv=None) -> int:
     r = sub.add_parser("release", help="write the student repository (no solutions, no instructor tests)")
     r.add_argument("--dest", required=True)
     r.add_argument("--labs", default=None, help="the labs to release: '01-03', '1,2,5' (default: all)")
+    r.add_argument("--grader-url", default=None,
+                   help="what the notebooks' first cell pip-installs on Colab or a hub without the grader: "
+                        "where students get this release (git+https://github.com/course/nnlabs-student, or a "
+                        "wheel's address)")
     r.set_defaults(run=cmd_release)
 
     u = sub.add_parser("update", help="bring a new release's labs in without overwriting your answers")
@@ -336,8 +356,12 @@ def main(argv=None) -> int:
     v.set_defaults(run=cmd_versions)
 
     a = p.parse_args(argv)
+    from nngrade.names import UnknownName
     try:
         return a.run(a)
+    except UnknownName as e:          # a mistyped lab or function: one line, as argparse does
+        print(f"{p.prog} {a.command}: {e}", file=sys.stderr)
+        return 2
     except ValueError as e:
         if not str(e).startswith("--limit"):
             raise

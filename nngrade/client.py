@@ -1,9 +1,18 @@
-"""Stage 3 (grader side): start, talk to, time out and restart the student's worker."""
+"""Stage 3 (grader side): start, talk to, time out and restart the student's worker.
+
+A worker is started one of three ways, all speaking `nngrade.wire` over two pipes:
+- portable (every platform; the only way on Windows, and forced by `Limits.portable_worker` or
+  NNGRADE_PORTABLE_WORKER=1): a new process whose stdin and stdout are the pipes, its replies
+  awaited by a reader thread (`transport.Threaded`), killed on a timeout;
+- POSIX: a new process that gets the pipes by `pass_fds`, its replies awaited with `select`;
+- POSIX, `Limits.zygote`: forked by a process that has NumPy loaded already (`Zygote`), the
+  optimisation for a class.
+The sandbox (`nngrade.sandbox`, set up by the worker itself) is the same whichever way.
+"""
 from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -13,14 +22,13 @@ import threading
 import time
 from pathlib import Path
 
-from nngrade import sandbox, wire
+from nngrade import sandbox, transport, wire
 from nngrade.config import Limits
+from nngrade.transport import Timeout
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Timeout(Exception):
-    pass
+# What a worker's hello says of how it was started (the results' `isolation` key names it)
+PORTABLE, PIPES, ZYGOTE = "stdin/stdout and a reader thread", "pass_fds and select", "zygote and select"
 
 
 class Interrupted(RuntimeError):
@@ -135,8 +143,15 @@ class WorkerClient:
         self.uid = None
         self.cgroup = None
         self.isolation = None
+        self.inbox = None
+        self.start_path = None      # PORTABLE, PIPES or ZYGOTE
 
     # -- process management -------------------------------------------------------------
+    @property
+    def portable(self) -> bool:
+        """The portable start (stdin/stdout, a reader thread): asked for, or all there is."""
+        return self.limits.portable_worker or os.name != "posix"
+
     def start(self, wait=True):
         _refuse_if_stopped()
         self.scratch = tempfile.mkdtemp(prefix="nngrade-scratch-")
@@ -147,22 +162,19 @@ class WorkerClient:
         limits = json.dumps(limits)
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        zygote = Zygote.get() if self.limits.zygote else None
+        zygote = Zygote.get() if self.limits.zygote and not self.portable else None
         try:
             if zygote is None:
                 raise OSError("no zygote")
             self.pid = zygote.fork(to_worker_r, from_worker_w, self.scratch, limits)
+            self.start_path = ZYGOTE
         except OSError:
             self.pid = None
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "nngrade.worker", str(to_worker_r), str(from_worker_w),
-                 limits],
-                pass_fds=(to_worker_r, from_worker_w), cwd=self.scratch, env=worker_env({"HOME": self.scratch}),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
+            self.proc = self._launch(to_worker_r, from_worker_w, limits)
         os.close(to_worker_r)
         os.close(from_worker_w)
-        self.wfd, self.rfd = to_worker_w, from_worker_r
+        self.wfd, self.rfd = transport.binary(to_worker_w), transport.binary(from_worker_r)
+        self.inbox = (transport.Threaded if self.portable else transport.Polled)(self.rfd, MAX_REPLY)
         self.started, self.dead, self.pending = True, False, True
         with _LIVE_LOCK:
             _LIVE.add(self)
@@ -171,6 +183,19 @@ class WorkerClient:
             _refuse_if_stopped()
         if wait:
             self._finish_start()
+
+    def _launch(self, rfd: int, wfd: int, limits: str) -> subprocess.Popen:
+        """A new worker process: the pipes as its stdin and stdout (portable), or by `pass_fds`."""
+        env = worker_env({"HOME": self.scratch})
+        if self.portable:
+            self.start_path = PORTABLE
+            return subprocess.Popen([sys.executable, "-m", "nngrade.worker", "--stdio", limits], stdin=rfd,
+                                    stdout=wfd, stderr=subprocess.DEVNULL, cwd=self.scratch, env=env,
+                                    **detached())
+        self.start_path = PIPES
+        return subprocess.Popen([sys.executable, "-m", "nngrade.worker", str(rfd), str(wfd), limits],
+                                pass_fds=(rfd, wfd), cwd=self.scratch, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def _finish_start(self):
         """Wait for the worker's hello (the grader imports its oracles meanwhile)."""
@@ -186,6 +211,8 @@ class WorkerClient:
         self.pid = hello["value"]["pid"]
         self.notes = hello["value"]["notes"]
         self.isolation = hello["value"].get("isolation")
+        if isinstance(self.isolation, dict):
+            self.isolation["transport"] = self.start_path
         # no graded code has run yet: from here on, whatever the worker starts is in its cgroup
         self.cgroup = sandbox.new_cgroup()
         in_cgroup = self.cgroup is not None and sandbox.join_cgroup(self.cgroup, self.pid)
@@ -204,6 +231,8 @@ class WorkerClient:
             return True
         if not self.pid:
             return False
+        if not hasattr(os, "fork"):      # Windows: the worker is the process started (os.kill ends it)
+            return self.proc is not None and self.proc.poll() is None
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
@@ -225,7 +254,7 @@ class WorkerClient:
                     killpg(target, signal.SIGKILL)   # the worker and anything it started
                 except OSError:
                     pass
-        if pid:
+        if pid and hasattr(signal, "SIGKILL"):
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -245,6 +274,7 @@ class WorkerClient:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.dead = True
+        self.inbox.close()
         for fd in (self.wfd, self.rfd):
             try:
                 os.close(fd)
@@ -270,13 +300,7 @@ class WorkerClient:
 
     # -- requests ---------------------------------------------------------------------
     def _recv(self, seconds):
-        deadline = time.monotonic() + seconds
-
-        def wait(fd):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise Timeout()
-        return wire.recv(self.rfd, wait, limit=MAX_REPLY)
+        return self.inbox.recv(seconds)
 
     def request(self, req: dict, seconds: float, callback=None) -> dict:
         """Send one request; a timeout or a dead worker becomes a failed reply. While the
@@ -336,6 +360,14 @@ class WorkerClient:
         self.kill()
         return {"ok": False, "error_type": "ProtocolError", "tb": "",
                 "error": f"the worker sent {problem}, not a reply the grader can read"}
+
+
+def detached() -> dict:
+    """Popen's options for a worker cut off from the grader's terminal and signals: a session of
+    its own (POSIX), a process group of its own (Windows)."""
+    if os.name == "posix":
+        return {"start_new_session": True}
+    return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
 
 
 def reply_problem(msg) -> str | None:

@@ -6,11 +6,18 @@ LIMITS="call_seconds=20"`, `grade-class`, `mutants`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+import os
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 
 def option(default, help):
     return field(default=default, metadata={"help": help})
+
+
+def env_option(variable, help):
+    """A switch that is on when the environment variable is set to anything but "" or "0" (for CI)."""
+    return field(default_factory=lambda: os.environ.get(variable, "0") not in ("", "0"),
+                 metadata={"help": f"{help} (default: on when {variable}=1)"})
 
 
 @dataclass
@@ -29,6 +36,11 @@ class Limits:
     zygote: bool = option(False, "fork workers from a process that has NumPy and scipy.special "
                                  "loaded (POSIX; grade-class turns it on: it pays off from the "
                                  "second student); otherwise start each worker as a new process")
+    portable_worker: bool = env_option("NNGRADE_PORTABLE_WORKER",
+                                       "start every worker the way that works on every platform, Windows "
+                                       "included: a new process whose stdin and stdout are the pipes, replies "
+                                       "awaited by a reader thread, no fork server; where fork and select "
+                                       "exist they are only quicker (CI runs both ways)")
     oracle_process: bool = option(True, "compute the Keras oracles in a second process, on the other core, "
                                         "while this one imports torch and grades (a class's plan is "
                                         "computed once either way)")
@@ -50,7 +62,7 @@ class Limits:
     @classmethod
     def describe(cls) -> str:
         """Every limit with its default and help text (`python -m nngrade limits`)."""
-        return "\n".join(f"{f.name} = {f.default!r}: {f.metadata['help']}" for f in fields(cls))
+        return "\n".join(f"{f.name} = {_default(f)!r}: {f.metadata['help']}" for f in fields(cls))
 
     def with_settings(self, settings: list[str]) -> "Limits":
         """These limits with `NAME=VALUE` settings applied (`--limit call_seconds=20`), each value
@@ -62,7 +74,7 @@ class Limits:
             name = name.strip()
             if not sep or name not in known:
                 raise ValueError(f"--limit {item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}")
-            kind = type(known[name].default)
+            kind = type(_default(known[name]))
             try:
                 if kind is bool:
                     if text.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
@@ -74,6 +86,10 @@ class Limits:
                 raise ValueError(f"--limit {item!r}: {name} takes a {kind.__name__}") from None
             changes[name] = value
         return replace(self, **changes)
+
+
+def _default(f):
+    return f.default if f.default is not MISSING else f.default_factory()
 
 
 DEFAULT_RTOL = 1e-7

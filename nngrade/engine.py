@@ -233,7 +233,7 @@ def grade_lab(student: Student, plan: Plan, oracles: Oracles, lab: str, nb: load
     if nb.error:
         return LabResult(lab, [CheckResult(c, 0.0, NO_NOTEBOOK, Failure(nb.error)) for c in checks],
                          nb.path, [nb.error])
-    extracted = extract(nb.cells, nb.numbers)
+    extracted = extract(nb.cells)
     units = extracted.needed_by({c.function for c in checks})
     messages = nb.notes + extracted.messages + student.load(space or lab, units, extracted.cell)
     results = [run_check(student, plan, oracles, c, extracted, space) for c in checks if not c.hidden]

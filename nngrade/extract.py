@@ -54,11 +54,11 @@ class Extracted:
     forbidden_names: dict = field(default_factory=dict)   # bound name -> module
     functions: dict = field(default_factory=dict)         # def/class name -> last Unit
     broken: dict = field(default_factory=dict)            # def/class name -> the cell that does not parse
-    numbers: list = field(default_factory=list)           # code cell i is the notebook's cell numbers[i]
 
-    def cell(self, i: int) -> str:
-        """"cell 14": code cell i as JupyterLab numbers it (every cell, from 1)."""
-        return f"cell {self.numbers[i] if i < len(self.numbers) else i + 1}"
+    @staticmethod
+    def cell(i: int) -> str:
+        """"cell 14": cell i as JupyterLab numbers it (`load.Notebook.cells` has one entry per cell)."""
+        return f"cell {i + 1}"
 
     def needed_by(self, functions) -> list:
         """The units that the graded `functions` need, in notebook order: their definitions and,
@@ -150,17 +150,46 @@ def _names_a_module(text: str) -> bool:
 
 
 def strip_magics(source: str) -> str | None:
-    """Comment out IPython line magics and shell escapes; None for a cell to skip."""
+    """Comment out IPython line magics and shell escapes; None for a cell to skip.
+
+    A magic is recognised where IPython recognises one: at the start of a logical line (its
+    first physical line; in an indented block too). A line inside brackets, a string or after a
+    backslash is part of the statement above it, so `    % (a, b)` and `    != x` there stay code.
+    The magic's own continuation lines are commented out with it."""
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         if not lines[0].split()[0] in KEPT_CELL_MAGICS:
             return None
         lines = ["# " + lines[0]] + lines[1:]
-    out = []
-    for line in lines:
-        s = line.lstrip()
-        out.append(line[: len(line) - len(s)] + "pass  # " + s if s[:1] in ("%", "!") else line)
-    return "\n".join(out)
+    for first, last in _logical_lines(lines):
+        s = lines[first].lstrip()
+        if s[:1] in ("%", "!"):
+            indent = lines[first][: len(lines[first]) - len(s)]
+            lines[first] = indent + "pass  # " + s
+            lines[first + 1: last + 1] = [indent + "# " + line for line in lines[first + 1: last + 1]]
+    return "\n".join(lines)
+
+
+def _logical_lines(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) physical line, 0-based, of each logical line Python's tokenizer finds. Where
+    the tokenizer gives up (an unclosed bracket or string; on Python 3.12, a character such as an
+    unmatched quote in a shell command), each line from the unfinished one on counts alone."""
+    import io
+    import tokenize
+    out, first = [], None
+    skip = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+            if tok.type == tokenize.NEWLINE:
+                if first is not None:
+                    out.append((first, tok.start[0] - 1))
+                first = None
+            elif first is None and tok.type not in skip:
+                first = tok.start[0] - 1
+    except (tokenize.TokenError, SyntaxError):
+        rest = first if first is not None else (out[-1][1] + 1 if out else 0)
+        out += [(i, i) for i in range(rest, len(lines))]
+    return out
 
 
 def _root_name(node):
@@ -255,10 +284,10 @@ def _read_cell(raw: str) -> tuple:
 DEFINITION = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
-def extract(cells: list[str], numbers: list[int] | None = None) -> Extracted:
-    """`cells`: the source of each code cell, in order; `numbers`: each one's place among all the
-    notebook's cells, from 1 (JupyterLab's numbers, for the messages)."""
-    out = Extracted(numbers=list(numbers) if numbers else list(range(1, len(cells) + 1)))
+def extract(cells: list[str]) -> Extracted:
+    """`cells`: the source of each cell, in order ("" for a Markdown cell: the messages number
+    cells as JupyterLab does)."""
+    out = Extracted()
     parsed = []
     chars = 0
     for i, raw in enumerate(cells):

@@ -17,6 +17,9 @@ from nngrade.notebooks import dumps, is_pristine, lines_of, stamped
 from nngrade.registry import LABS, available_labs, lab_name, reference_modules
 
 COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
+# What each notebook's first cell pip-installs where the grader is missing (Colab, a hub): the
+# solutions say this, and `make release GRADER_URL=...` puts the course's own address there
+GRADER_PLACEHOLDER = "git+https://github.com/YOUR-COURSE/nnlabs-student"
 SKIP = {"mutants.py", "bench.py", "__pycache__"}
 
 
@@ -51,6 +54,17 @@ def without_answers_of(nb: dict, lab: str, labs: list[str]) -> dict:
         if stubbed != text:
             cell["source"] = lines_of(stubbed)
     return stamped(nb, f"labs/{lab}.ipynb")
+
+
+def with_grader_url(nb: dict, url: str | None) -> dict:
+    """`nb` with its install cell pointing at `url` (a pip requirement: `git+https://...`, a wheel's
+    address) instead of the placeholder; unchanged when `url` is None."""
+    if url:
+        for cell in nb["cells"]:
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if cell["cell_type"] == "code" and GRADER_PLACEHOLDER in text:
+                cell["source"] = lines_of(text.replace(GRADER_PLACEHOLDER, url))
+    return nb
 
 
 def _stub_definitions(text: str, elsewhere: dict) -> str:
@@ -88,7 +102,7 @@ def _ignore_for(root: Path, labs: list[str]):
     return ignore
 
 
-def build(root: Path, dest: Path, labs: list[str] | None = None) -> Path:
+def build(root: Path, dest: Path, labs: list[str] | None = None, grader_url: str | None = None) -> Path:
     labs = labs or available_labs()
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} exists and is not empty")
@@ -98,7 +112,7 @@ def build(root: Path, dest: Path, labs: list[str] | None = None) -> Path:
         shutil.copytree(root / name, dest / name, ignore=ignore)
     (dest / "labs").mkdir()
     for lab in labs:
-        nb = json.loads((root / "labs" / f"{lab}.ipynb").read_text(encoding="utf-8"))
+        nb = with_grader_url(json.loads((root / "labs" / f"{lab}.ipynb").read_text(encoding="utf-8")), grader_url)
         (dest / "labs" / f"{lab}.ipynb").write_text(dumps(without_answers_of(nb, lab, labs)), encoding="utf-8")
     for name in COPY:
         shutil.copy2(root / name, dest / name)

@@ -239,7 +239,8 @@ def enclose(limits: dict, scratch: str) -> dict:
     PermissionError when the grader is root and the worker could not stop being root."""
     preload()
     libseccomp = _libseccomp() if sys.platform == "linux" else None   # loaded before Landlock hides it
-    _libc().prctl
+    if sys.platform == "linux":
+        _libc().prctl          # resolved while the C library is readable (macOS and Windows have no prctl)
     root = hasattr(os, "geteuid") and os.geteuid() == 0
     STATE.clear()
     STATE["landlock"] = False

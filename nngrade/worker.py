@@ -1,7 +1,9 @@
 """The student's side: a separate process that runs the extracted code and nothing else.
 
-Started by `nngrade.client` as `python -m nngrade.worker READ_FD WRITE_FD LIMITS_JSON` in a
-scratch folder of its own and a new session. It imports NumPy only (never torch or
+Started by `nngrade.client` in a scratch folder of its own and a new session, as
+`python -m nngrade.worker --stdio LIMITS_JSON` (the portable way: its stdin and stdout are the
+pipes), as `python -m nngrade.worker READ_FD WRITE_FD LIMITS_JSON` (POSIX, `pass_fds`), or
+forked by the zygote (`--zygote`). It imports NumPy only (never torch or
 TensorFlow), limits its own resources before any student code runs, and answers requests
 over two pipes with `nngrade.wire`. Whatever the student's code does in here (patch numpy,
 builtins, this module) can only change the values this process sends back; the oracles
@@ -21,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from nngrade import drivers, sandbox, wire
+from nngrade import drivers, sandbox, transport, wire
 from nngrade.extract import ALLOWED_TEXT, allowed
 
 _real_stdout = None
@@ -300,7 +302,10 @@ def main(argv):
     if argv[0] == "--zygote":
         zygote(int(argv[1]))
         return
-    rfd, wfd, limits = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    if argv[0] == "--stdio":        # the pipes are stdin and stdout; serve() points 0, 1 and 2 at devnull
+        rfd, wfd, limits = transport.binary(os.dup(0)), transport.binary(os.dup(1)), json.loads(argv[1])
+    else:
+        rfd, wfd, limits = int(argv[0]), int(argv[1]), json.loads(argv[2])
     detach()
     serve(rfd, wfd, limits)
 

@@ -125,19 +125,19 @@ def test_check_keeps_the_practice_seeds_answers_and_takes_them_from_then_on(tmp_
     """check() without a seed grades the practice seed; its first check of a lab computes that lab's
     answers in the background (both frameworks, kept in the installation), later checks take them."""
     import time
-    from conftest import solution_cells
+    from conftest import solution_cells, write_notebook
     from nngrade import selfcheck
     cache = tmp_path / "cache"
     monkeypatch.setenv("NNGRADE_ANSWERS_CACHE", str(cache))
-    cells = solution_cells("lab02_activations")
-    first = selfcheck.check("sigmoid", lab="02", history=cells, quiet=True)
+    notebook = write_notebook(tmp_path / "lab02_activations.ipynb", solution_cells("lab02_activations"))
+    first = selfcheck.check("sigmoid", lab="02", notebook=notebook, quiet=True).results
     assert first["seed"] == answers.PRACTICE_SEED and first["shipped_answers"]["labs"] == []
     assert first["score"] == first["max_score"] > 0
     deadline = time.monotonic() + 600
     while "lab02_activations" not in answers.load(cache, ["lab02_activations"], answers.PRACTICE_SEED).labs:
         assert time.monotonic() < deadline, "the practice answers were not kept"
         time.sleep(1)
-    second = selfcheck.check("sigmoid", lab="02", history=cells, quiet=True)
+    second = selfcheck.check("sigmoid", lab="02", notebook=notebook, quiet=True).results
     assert second["shipped_answers"] == {"labs": ["lab02_activations"], "used": second["shipped_answers"]["used"]}
     assert second["shipped_answers"]["used"] > 0
     assert [t["score"] for t in second["tests"]] == [t["score"] for t in first["tests"]]

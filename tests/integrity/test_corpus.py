@@ -1,12 +1,12 @@
 """Issue: integrity. Every member of the corpus is graded next to a correct submission, in each
 way a course grades: a class run (each worker its own uid, and again with the worker keeping
-the grader's uid), `make grade` one submission at a time, and the Gradescope autograder's
-layout, all as root (as CI and Gradescope run); then a class run and `make grade` as an
-ordinary user (uid 1000 in a user namespace: no root capabilities, no uid to drop to, no
-cgroup to create, as on an instructor's laptop). Each time the grader finishes, the functions concerned earn
-0 with a message that says what happened, every other function keeps its points, and no file
-outside the workers' scratch folders changes (the solutions, the results file, the other
-students' results)."""
+the grader's uid), `make grade` one submission at a time (and again with the workers started
+the portable way, as on Windows), and the Gradescope autograder's layout, all as root (as CI
+and Gradescope run); then a class run and `make grade` as an ordinary user (uid 1000 in a user
+namespace: no root capabilities, no uid to drop to, no cgroup to create, as on an instructor's
+laptop). Each time the grader finishes, the functions concerned earn 0 with a message that says
+what happened, every other function keeps its points, and no file outside the workers' scratch
+folders changes (the solutions, the results file, the other students' results)."""
 from __future__ import annotations
 
 import hashlib
@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT, solution_cells, write_notebook
 from integrity.corpus import ALL, LAB, SOLUTIONS_FILE, corpus, syntax_error_cells
 from nngrade.classroom import grade_class
+from nngrade.client import PORTABLE, ZYGOTE
 from nngrade.config import Limits
 from nngrade.registry import load_checks
 from nngrade.sandbox import describe
@@ -32,7 +33,7 @@ for c in load_checks(LAB):
     MAX[c.function] = MAX.get(c.function, 0) + c.points
 SEED = 11
 MODES = ["class run", "class run, grader's uid", "make grade", "Gradescope layout", "class run, as a user",
-         "make grade, as a user"]
+         "make grade, as a user", "make grade, portable worker"]
 # an ordinary user: uid 1000 in a user namespace of its own (the files stay as they are; the
 # grader holds no capability outside it); a machine without `unshare` fails these modes
 AS_USER = ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
@@ -75,6 +76,8 @@ def one_at_a_time(subs, out, root, mode):
         if mode.startswith("make grade"):
             cmd, env = [sys.executable, "-m", "nngrade", "grade", "--submission", str(folder), "--lab", "02",
                         "--out", str(out / f"{folder.name}.json"), "--seed", str(SEED), "--quiet"], ENV
+            if mode.endswith("portable worker"):       # the way Windows runs (client.py), forced on Linux
+                env = dict(ENV, NNGRADE_PORTABLE_WORKER="1")
         else:
             ag = root / "ag" / folder.name
             (ag / "submission").mkdir(parents=True)
@@ -150,6 +153,10 @@ def test_every_submission_is_graded_and_nothing_outside_scratch_changes(graded):
     assert iso and iso["rlimits"] and iso["audit_hook"]
     if mode.startswith("class run"):          # and so does the student's report
         assert describe(iso) in (out / "zz_correct.md").read_text()
+    if mode.endswith("portable worker"):
+        assert iso["transport"] == PORTABLE
+    elif mode.startswith("class run") and not Limits().portable_worker:
+        assert iso["transport"] == ZYGOTE         # forked from a process that has NumPy loaded
     if mode.endswith("as a user"):
         assert iso["uid"] == "1000" and iso["seccomp"] is True and str(iso["landlock"]).startswith("abi")
         assert iso["process_tree"] == "session"
