@@ -19,6 +19,7 @@ LAB ?=
 SEED ?=
 HIDDEN ?=
 LIMITS ?=
+VERBOSE ?=
 FORCE ?=
 LABS ?=
 GRADER_URL ?=
@@ -49,10 +50,10 @@ lab:  ## open JupyterLab on labs/
 labs:  ## regenerate labs/ from solutions/ (FORCE=1 overwrites edited notebooks)
 	$(PY) -m nngrade labs $(if $(FORCE),--force)
 
-grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir LIMITS='call_seconds=20 ...'
+grade:  ## grade one submission: SUBMISSION=dir LAB=NN OUT=results.json SEED=n HIDDEN=dir LIMITS='call_seconds=20 ...' VERBOSE=1
 	$(PY) -m nngrade grade --submission $(SUBMISSION) $(if $(LAB),--lab '$(LAB)') \
 		--out $(or $(OUT),results.json) $(if $(SEED),--seed $(SEED)) $(if $(HIDDEN),--hidden $(HIDDEN)) \
-		$(foreach l,$(LIMITS),--limit $(l))
+		$(foreach l,$(LIMITS),--limit $(l)) $(if $(VERBOSE),--verbose)
 
 grade-class:  ## grade a class into OUT=grades: SUBMISSIONS=dir (or an LMS download with FROM=canvas|moodle|blackboard) SHARD=i/n GRADEBOOK=canvas ASSIGNMENT=name POINTS=n LIMITS=...
 	$(PY) -m nngrade grade-class --submissions $(SUBMISSIONS) $(if $(FROM),--from $(FROM)) $(if $(LAB),--lab '$(LAB)') \

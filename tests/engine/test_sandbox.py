@@ -84,7 +84,8 @@ ATTACKS = {
     "sqlite creating a file outside scratch": f"import sqlite3; sqlite3.connect({DATABASE!r}).execute('create table t (x)')",
     "reading a classmate's notebook": f"open({str(CLASSMATE)!r}).read()",
     "overwriting a classmate's notebook": f"open({str(CLASSMATE)!r}, 'w').write('{{}}')",
-    "planting bytecode in the grader's __pycache__": f"open({str(PLANTED)!r}, 'wb').write(b'x')",
+    "planting bytecode in the grader's __pycache__": f"import os; os.makedirs({str(PLANTED.parent)!r}, exist_ok=True); "
+                                                     f"open({str(PLANTED)!r}, 'wb').write(b'x')",
 }
 
 

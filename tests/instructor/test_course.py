@@ -23,7 +23,7 @@ from instructor.helpers import (ENV, LAB2, LAB4, Watcher, canvas_download, cells
 LABS = [LAB2, LAB4]
 SEED = 2026
 HIDDEN_FIX = """import copy
-from nngrade.checks.lab04_gradient_descent import CHECKS as _PUBLIC
+from nngrade.labs.lab04_gradient_descent.checks import CHECKS as _PUBLIC
 CHECKS = [copy.copy(next(c for c in _PUBLIC if c.function == "error"))]
 """
 

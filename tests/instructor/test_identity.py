@@ -57,7 +57,7 @@ def test_shards_partition_a_class_the_same_way_every_time():
 
 
 HIDDEN_COPY = """import copy
-from nngrade.checks.lab04_gradient_descent import CHECKS as _PUBLIC
+from nngrade.labs.lab04_gradient_descent.checks import CHECKS as _PUBLIC
 # a changed check: one of the public ones again, as an instructor's fix would add
 CHECKS = [copy.copy(next(c for c in _PUBLIC if c.function == "error"))]
 """
@@ -79,9 +79,9 @@ def graded_labs(monkeypatch):
     seen = []
     real = engine.grade_lab
 
-    def spy(student, plan, lab, *a, **k):
+    def spy(student, plan, oracles, lab, *a, **k):
         seen.append(lab)
-        return real(student, plan, lab, *a, **k)
+        return real(student, plan, oracles, lab, *a, **k)
     monkeypatch.setattr(engine, "grade_lab", spy)
     return seen
 

@@ -118,11 +118,11 @@ def test_a_student_being_graded_when_the_stop_came_is_not_written(tmp_path, monk
     job = classroom.Job(Student("Ann", tmp_path), "Ann", None, {LAB4: "not graded yet"}, {LAB4: "x"})
     keys = {LAB4: {"grader": "0", "seed": 1, "fingerprint": "f", "versions": {}}}
     try:
-        assert classroom.grade_one(job, None, [LAB4], keys, 1, Limits(), tmp_path) is None
+        assert classroom.grade_one(job, None, None, [LAB4], keys, 1, Limits(), tmp_path) is None
     finally:
         client.STOP.clear()
     assert list(tmp_path.iterdir()) == []
     monkeypatch.setattr(classroom, "grade_submission", lambda *a, **k: [LabResult(LAB4, [])])
-    assert classroom.grade_one(job, None, [LAB4], keys, 1, Limits(), tmp_path) == "Ann"   # no stop: written
+    assert classroom.grade_one(job, None, None, [LAB4], keys, 1, Limits(), tmp_path) == "Ann"   # no stop: written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Ann.json", "Ann.md"]
 
