@@ -2,8 +2,10 @@
 owns one property, so that a function with one defect loses the points of the one check that
 names it (a right answer in the wrong dtype loses "types and shapes" only):
 
-- "types and shapes" (1 point): the result's type, structure, shape and dtype, not its values;
-- typical values (2): the values on typical inputs, read from any numeric dtype;
+- "types and shapes" (1 point): the result's type, structure, shape and dtype, not its values,
+  and the call's contract (`Check.owns_contract`: the arguments left unchanged, new arrays);
+- typical values (2): the values on typical inputs, read from any numeric dtype and from a shape
+  that differs by axes of length 1 only;
 - an edge (1 each): the values where the contract singles inputs out (a kink, a clip bound);
 - stability (1): no overflow, NaN or RuntimeWarning on extreme inputs (the only check a warning fails);
 - an extra argument (1 each): the values with a non-default argument, on typical inputs.

@@ -95,8 +95,9 @@ def _numeric_array(x):
 def compare(got, expected, rtol, atol, where="result", structure_only=False) -> Problem | None:
     """The first problem of `got` against `expected`, or None. Each check owns one property: with
     `structure_only` (a types check) the type, the structure, the shape and the dtype, and not the
-    values; otherwise (a value check) the values, read from any numeric dtype, a list of numbers or
-    an array of one element where a float is expected (a wrong type or dtype costs its own check)."""
+    values; otherwise (a value check) the values, read from any numeric dtype, a list of numbers,
+    an array of one element where a float is expected, or an array whose shape differs from the
+    expected one by axes of length 1 only (a wrong type, dtype or shape costs its own check)."""
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or isinstance(got, Opaque):
             return Problem("type", where, f"{where} should be a {type(expected).__name__} of "
@@ -155,6 +156,9 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
                 hint = f" ({A_LIST}(...))"
             return Problem("type", where, f"{where} should be a numpy.ndarray, got {describe_type(got)}{hint}",
                            got, expected)
+        if not structure_only and got.shape != expected.shape and got.size == expected.size \
+                and np.squeeze(got).shape == np.squeeze(expected).shape:
+            got = got.reshape(expected.shape)  # the types check owns "(1, N), not (N,)"
         if got.shape != expected.shape:
             return Problem("shape", where, f"{where} has shape {got.shape}, expected {expected.shape}",
                            got, expected)

@@ -64,6 +64,8 @@ class Check:
     atol: float = DEFAULT_ATOL
     stable: bool = False            # a RuntimeWarning or a non-finite value fails the check
     structure_only: bool = False    # types, shapes and dtypes; values are not compared
+    owns_contract: bool = True      # the call's contract fails here: inputs left unchanged, a new array,
+                                    # a generator (`load_checks`: only the types check of a function with one)
     driver: Callable = drive_call    # how the worker calls it (nngrade.drivers, or the lab's driver module)
     timeout: float | None = None
     likely: tuple = ()
@@ -114,8 +116,10 @@ def load_checks(lab: str, hidden_dir=None) -> list[Check]:
     if hidden_dir is not None:
         from nngrade.hidden import load_hidden
         checks += load_hidden(hidden_dir, lab)
+    typed = {c.function for c in checks if c.structure_only}
     for c in checks:
         c.lab = lab
+        c.owns_contract = c.structure_only or c.function not in typed
     return checks
 
 

@@ -104,7 +104,8 @@ class Student:
         self._ensure_loaded(space)
         stand_ins = substitutes(check.lab)
         req = {"op": "call", "lab": space, "fn": check.function, "driver": drivers.name_of(check.driver),
-               "args": case.args, "kwargs": case.kwargs, "substitute": sorted(stand_ins)}
+               "args": case.args, "kwargs": case.kwargs, "substitute": sorted(stand_ins),
+               "contract": check.owns_contract}
         seconds = check.timeout or self.limits.call_seconds
         refused, count = [], [0]
 

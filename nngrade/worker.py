@@ -203,7 +203,8 @@ class Worker:
             saved = {n: ns[n] for n in req.get("substitute", ()) if n in ns and n != req["fn"]}
             ns.update({n: OracleStandIn(self, n) for n in saved})
             try:
-                reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
+                with drivers.contract(req.get("contract", True)):
+                    reply = self.guarded(lambda: driver(ns, req["fn"], *args, **kwargs))
             finally:
                 ns.update(saved)
             return reply

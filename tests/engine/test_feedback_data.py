@@ -45,6 +45,34 @@ def test_a_generator_that_drops_the_last_batch_loses_that_check_only():
     assert failing(res, "iterate_minibatches") == {"in order, the last batch smaller"}
 
 
+def test_an_argument_changed_in_place_costs_the_types_check_only():
+    """The value checks compare what was returned; the call's contract (inputs left unchanged)
+    is the types check's (`Check.owns_contract`)."""
+    shifting = ("def softmax(z, axis=-1):\n    z -= np.max(z, axis=axis, keepdims=True)\n"
+                "    e = np.exp(z)\n    return e / np.sum(e, axis=axis, keepdims=True)\n")
+    _, res = grade_cells("lab02_activations", solution_cells("lab02_activations") + [shifting], {"softmax"})
+    assert failing(res, "softmax") == {"types and shapes"}
+    assert "modified z in place" in report.details([res])
+
+
+def test_a_result_with_an_extra_axis_of_length_one_costs_the_types_check_only():
+    keeps = ("def relu(z):\n    z = np.asarray(z, dtype=np.float64)\n"
+             "    return np.maximum(z, 0.0).reshape(1, *z.shape)\n")
+    _, res = grade_cells("lab02_activations", solution_cells("lab02_activations") + [keeps], {"relu"})
+    assert failing(res, "relu") == {"types and shapes"}
+    transposed = ("def relu(z):\n    z = np.asarray(z, dtype=np.float64)\n    return np.maximum(z, 0.0).T\n")
+    _, res = grade_cells("lab02_activations", solution_cells("lab02_activations") + [transposed], {"relu"})
+    assert "typical values on random shapes" in failing(res, "relu")     # not lenient beyond axes of length 1
+
+
+def test_batches_returned_as_a_list_cost_the_generator_check_only():
+    cells = solution_cells("lab06_training")
+    listing = cells + ["_gen = iterate_minibatches\n\n\ndef iterate_minibatches(X, y, batch_size, rng=None):\n"
+                       "    return list(_gen(X, y, batch_size, rng))\n"]
+    _, res = grade_cells("lab06_training", listing, {"iterate_minibatches"})
+    assert failing(res, "iterate_minibatches") == {"types: a generator of (X_batch, y_batch) pairs"}
+
+
 def test_a_students_own_error_that_says_not_defined_is_a_failed_call_not_a_missing_function():
     wrong = "def tanh(z):\n    raise ValueError('log is not defined')\n"
     _, res = grade_cells("lab02_activations", solution_cells("lab02_activations") + [wrong], {"tanh"})
@@ -87,6 +115,15 @@ def test_a_shuffle_by_another_generator_is_named():
     scores, res = grade_cells("lab06_training", wrong, {"iterate_minibatches"})
     assert failing(res, "iterate_minibatches") == {"shuffled with rng.permutation(N)"}
     assert "in another order than the rng's" in "\n".join(scores["iterate_minibatches"][2])
+
+
+def test_batches_never_shuffled_are_named_as_such_only():
+    cells = solution_cells("lab06_training")
+    unshuffled = cells + ["_gen = iterate_minibatches\n\n\ndef iterate_minibatches(X, y, batch_size, rng=None):\n"
+                          "    return _gen(X, y, batch_size, None)\n"]
+    _, res = grade_cells("lab06_training", unshuffled, {"iterate_minibatches"})
+    shuffled = next(r for r in res.results if r.check.what == "shuffled with rng.permutation(N)")
+    assert shuffled.failure.diagnoses == ["the batches come in order: with an rng, use the order rng.permutation(N)"]
 
 
 def test_an_empty_slice_of_the_padding_is_named():

@@ -17,7 +17,7 @@ from nngrade.registry import Case, Check, Likely
 from reference.activations import Torch as Activations
 from reference.losses import EPS, NAMES, Keras, Mistakes, Torch
 
-ELEMENTWISE_SHAPES = [(5,), (6, 1), (4, 3), (2, 3, 2)]
+ELEMENTWISE_SHAPES = [(5,), (6, 1), (4, 3), (2, 3, 5)]   # no two sizes alike in 3-D: a factor names its axis
 CLASS_SHAPES = [(1, 3), (4, 2), (6, 5)]
 EXTRA_EPS = [{"eps": 2.0 ** -10}, {"eps": 0.0625}]    # dyadic: Keras's set_epsilon keeps them exact
 

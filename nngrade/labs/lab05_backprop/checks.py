@@ -411,12 +411,20 @@ def _numgrad_checks():
     ]
 
 
+def _relerr_over(a, b, denominator):
+    """The relative error with another denominator (a known mistake)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, denominator)))
+
+
 def _relerr_checks():
     common = dict(torch=Torch.relative_error, keras=Keras.relative_error,
                   likely=(Likely("you took the mean of the elementwise errors: the check reports the worst one (max)",
                                  lambda a, b: float(np.mean(_relerr_elements(a, b)))),
-                          Likely("the denominator is max(1e-8, |a| + |b|), the sum of both magnitudes",
-                                 lambda a, b: float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b))))))))
+                          Likely("the denominator is max(|a|, |b|): the contract's is max(1e-8, |a| + |b|), the sum "
+                                 "of both magnitudes", lambda a, b: _relerr_over(a, b, np.maximum(np.abs(a), np.abs(b)))),
+                          Likely("the denominator is the mean (|a| + |b|) / 2: the contract's is max(1e-8, |a| + |b|), "
+                                 "the sum of both magnitudes", lambda a, b: _relerr_over(a, b, (np.abs(a) + np.abs(b)) / 2))))
     fn = "relative_error"
     return [
         Check(fn, "types (a float)", 1, relerr_cases, structure_only=True, **common),

@@ -350,7 +350,7 @@ def _mb_cases(rng, kind):
     if kind == "types":
         X, y = _mb_data(rng, 6)
         X2, y2 = _mb_data(rng, 8, onehot=True)
-        return [Case((X, y, 3)), Case((X2, y2, 4), {}, "one-hot targets (N, K)")]
+        return [Case((X, y, 3)), Case((X2, y2, 4), {"seed": _seed(rng)}, "one-hot targets (N, K), shuffled")]
     if kind == "order":
         n, b = int(rng.integers(10, 20)), int(rng.integers(3, 6))
         n += (n % b == 0)
@@ -385,8 +385,9 @@ def _mb_two_orders(X, y, batch_size, seed=None):
 
 
 def _another_order(got, expected, X, y, batch_size, seed=None) -> bool:
-    """The batches hold every row once, each with its own label, in another order than the rng's:
-    a shuffle by another generator (np.random, a new default_rng)."""
+    """The batches hold every row once, each with its own label, in another order than the rng's
+    and than X's own: a shuffle by another generator (np.random, a new default_rng). Batches in
+    X's order are the next row's mistake (no shuffle at all)."""
     if seed is None or not isinstance(got, list) or not got:
         return False
     xs = np.concatenate([np.asarray(xb, dtype=np.float64) for xb, _ in got])
@@ -397,7 +398,8 @@ def _another_order(got, expected, X, y, batch_size, seed=None) -> bool:
                                                                  np.asarray(y, dtype=np.float64))}
     same_rows = all(rows.get(r.tobytes()) == t.tobytes() for r, t in zip(xs, ys)) and len(rows) == len(X)
     order = np.concatenate([np.asarray(xb) for xb, _ in expected])
-    return same_rows and not np.array_equal(xs, order)       # exact: rows are copied, not computed
+    unshuffled = np.array_equal(xs, np.asarray(X, dtype=np.float64))
+    return same_rows and not unshuffled and not np.array_equal(xs, order)   # exact: rows are copied
 
 
 MB_LIKELY = (

@@ -14,7 +14,7 @@ import inspect
 
 import numpy as np
 
-from nngrade.drivers import MAX_ITEMS, guard, lookup, snapshot
+from nngrade.drivers import CONTRACT, MAX_ITEMS, guard, lookup, snapshot
 
 
 # --- initialisers -------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def drive_minibatches(ns, fn, X, y, batch_size, seed=None):
     before = snapshot([X, y])
     f = lookup(ns, fn)
     gen = f(X, y, batch_size) if seed is None else f(X, y, batch_size, np.random.default_rng(seed))
-    if not inspect.isgenerator(gen):
+    if not inspect.isgenerator(gen) and (CONTRACT[0] or not hasattr(gen, "__iter__")):
         raise TypeError(f"`{fn}` returned a {type(gen).__name__}, not a generator: write it with "
                         "`yield`, one (X_batch, y_batch) at a time")
     out = []

@@ -245,7 +245,8 @@ _clip_common = dict(torch=Torch.clip_by_norm, keras=Keras.clip_by_norm, primary=
                     differs=TORCH_CLIP_DIFFERS, driver=FRESH, likely=CLIP_LIKELY, rtol=1e-12, atol=1e-15)
 CHECKS += [
     Check("clip_by_norm", "types and shapes (a new float64 array shaped as g)", 1,
-          lambda rng: _clip_cases(rng, True)[:3], structure_only=True, **_clip_common),
+          lambda rng: _clip_cases(rng, True)[:3] + _clip_cases(rng, False)[:1], structure_only=True,
+          **_clip_common),   # a case that clips nothing too: the types check owns "a new array"
     Check("clip_by_norm", "norm above max_norm: rescaled to norm max_norm", 2,
           lambda rng: _clip_cases(rng, True), **_clip_common),
     Check("clip_by_norm", "norm at or below max_norm: an unchanged copy", 1,
@@ -258,7 +259,8 @@ _global_common = dict(torch=Torch.clip_by_global_norm, keras=Keras.clip_by_globa
                       differs=TORCH_CLIP_DIFFERS, driver=FRESH, likely=GLOBAL_LIKELY, rtol=1e-12, atol=1e-15)
 CHECKS += [
     Check("clip_by_global_norm", "types and structure (a list of new arrays, a float)", 1,
-          lambda rng: _global_cases(rng, True)[:3], structure_only=True, **_global_common),
+          lambda rng: _global_cases(rng, True)[:3] + _global_cases(rng, False)[:1], structure_only=True,
+          **_global_common),
     Check("clip_by_global_norm", "global norm above max_norm: one factor for all arrays", 2,
           lambda rng: _global_cases(rng, True), **_global_common),
     Check("clip_by_global_norm", "global norm at or below max_norm: unchanged copies", 1,

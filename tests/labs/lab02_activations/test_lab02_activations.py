@@ -228,7 +228,7 @@ WRONG = {   # function: (a wrong definition, a phrase its feedback must contain)
     "selu_grad": ("def selu_grad(z):\n    return SELU_SCALE * np.where(z >= 0, 1.0, "
                   "SELU_ALPHA * np.exp(np.minimum(z, 0)))\n", "PyTorch's selu' is lambda * alpha = 1.7581"),
     "gaussian_grad": ("def gaussian_grad(z):\n    return -z * np.exp(-z * z)\n",
-                      "exactly half of the expected value"),
+                      "the derivative of exp(-z^2) is -2 z exp(-z^2): a factor is missing"),
     "gelu": ("def gelu(z, approximate=False):\n    return 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * "
              "(z + 0.044715 * z ** 3)))\n", "this is the tanh approximation"),
     "softmax": ("def softmax(z, axis=-1):\n    e = np.exp(z)\n    return e / e.sum(axis=axis, keepdims=True)\n",
@@ -252,22 +252,6 @@ def test_diagnosis_fires(graded_wrong, fn):
     assert score < max_score
     text = "\n".join(outputs)
     assert WRONG[fn][1] in text, text
-
-
-def test_right_answer_gets_no_diagnosis_near_a_kink_row():
-    """A row that equals the right answer on an input (z >= 0 without a 0 in z, `ignores
-    alpha` at the default alpha) says nothing there."""
-    z = np.array([-1.5, 0.5, 2.0])
-    for fn, rows in LIKELY.items():
-        kw = {"axis": -1} if fn.startswith("softmax") else {}
-        args = (z, np.ones_like(z)) if fn == "softmax_backward" else (z,)
-        right = getattr(Torch, fn)(*args, **kw)
-        for row in rows:
-            try:
-                value = row.value(*args, **kw)
-            except TypeError:
-                continue
-            assert value is None or not np.allclose(value, right, rtol=1e-9, atol=1e-12), (fn, row.message)
 
 
 def test_every_likely_row_applies_somewhere():

@@ -81,14 +81,15 @@ MUTANTS = [
            replace("np.max(", "np.mean("), expect="mean of the elementwise errors"),
     Mutant("relative_error", "denominator max(|a|, |b|)",
            replace("np.abs(a) + np.abs(b)", "np.maximum(np.abs(a), np.abs(b))"),
-           expect="the sum of both magnitudes"),
+           expect="the denominator is max(|a|, |b|)"),
     Mutant("relative_error", "no floor: 0 / 0 for zeros",
            replace("np.maximum(1e-8, np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b))"),
            expect=M.UNSTABLE),
     Mutant("relative_error", "returns the elementwise array (no float(np.max(...)))",
            replace("float(np.max(", "(("), expect="should be a float"),
     Mutant("relative_error", "denominator the mean (|a| + |b|) / 2",
-           replace("np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b)) / 2)"), expect="the sum of both magnitudes"),
+           replace("np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b)) / 2)"),
+           expect="the denominator is the mean (|a| + |b|) / 2"),
 
     # ---- mlp_forward ------------------------------------------------------------------------
     Mutant("mlp_forward", "hidden activation on the output layer too",

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from nngrade.drivers import TEST_FUNCTIONS
 from reference.backprop import Keras, Torch
 from reference._frameworks import optim_step, tensor, torch
-from conftest import grade_cells, solution_cells, solution_namespace  # tests/conftest.py
+from conftest import grade_cells, plan_for, solution_cells, solution_namespace  # tests/conftest.py
 
 LAB = "lab05_backprop"
 
@@ -286,10 +286,11 @@ def test_in_place_changes_and_wrong_structures_are_named():
         "        x[i] += h\n"
         "    return g\n",
     ]
-    scores, _ = grade_cells(LAB, cells, functions={"mlp_forward", "mlp_loss_and_grads", "numerical_gradient"})
-    score, _, texts = scores["mlp_forward"]
-    assert score == 0
-    assert "changed params[0][0] (W of layer 1) in place" in "\n".join(texts)
+    scores, res = grade_cells(LAB, cells, functions={"mlp_forward", "mlp_loss_and_grads", "numerical_gradient"})
+    in_place = [r for r in res.results if r.check.function == "mlp_forward" and "in place" in r.output]
+    assert [r.check.what for r in in_place] == [next(c.what for c in plan_for(LAB).checks[LAB]
+                                                     if c.function == "mlp_forward" and c.structure_only)]
+    assert "modified params[0][0] (W of layer 1) in place" in in_place[0].output and not in_place[0].passed
     score, _, texts = scores["mlp_loss_and_grads"]
     assert score == 0
     assert "must return grads as a list of" in "\n".join(texts)
