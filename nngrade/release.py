@@ -20,7 +20,7 @@ COPY = ["requirements.txt", "environment.yml", "pyproject.toml"]
 # What each notebook's first cell pip-installs where the grader is missing (Colab, a hub): the
 # solutions say this, and `make release GRADER_URL=...` puts the course's own address there
 GRADER_PLACEHOLDER = "git+https://github.com/YOUR-COURSE/nnlabs-student"
-SKIP = {"mutants.py", "bench.py", "__pycache__"}
+SKIP = {"mutants.py", "bench.py", "bench_class.py", "newlab.py", "__pycache__"}   # instructor tools
 
 
 def lab_list(text: str | None) -> list[str]:

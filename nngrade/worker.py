@@ -199,7 +199,10 @@ class Worker:
         if op == "call":
             ns = self.namespace(req["lab"])
             args, kwargs = req.get("args", ()), req.get("kwargs", {})
-            driver = drivers.resolve(req.get("driver", ""))
+            try:            # no driver named: the plain call (`drivers.drive_call`)
+                driver = drivers.resolve(req.get("driver") or drivers.name_of(drivers.drive_call))
+            except LookupError as e:
+                return {"ok": False, "error_type": "ProtocolError", "error": str(e), "tb": ""}
             saved = {n: ns[n] for n in req.get("substitute", ()) if n in ns and n != req["fn"]}
             ns.update({n: OracleStandIn(self, n) for n in saved})
             try:

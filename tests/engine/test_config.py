@@ -20,7 +20,9 @@ def test_every_limit_has_a_help_text_and_is_listed():
 
 def test_settings_are_parsed_as_their_fields_type():
     limits = Limits().with_settings(["call_seconds=0.5", "restarts=3", "zygote=yes", "oracle_process=false"])
+    # exact: parsed from short decimal strings, no arithmetic
     assert (limits.call_seconds, limits.restarts, limits.zygote, limits.oracle_process) == (0.5, 3, True, False)
+    # exact: the dataclass default itself
     assert Limits().call_seconds == 5.0          # the defaults are not touched
 
 

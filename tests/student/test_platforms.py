@@ -16,6 +16,7 @@ import tomllib
 import pytest
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from conftest import ROOT
@@ -115,7 +116,7 @@ def test_without_pyproject_the_range_comes_from_the_installed_metadata(monkeypat
 
     def normalised(declared):
         core, dev, python = declared
-        return [str(Requirement(r)) for r in core], [str(Requirement(r)) for r in dev], python
+        return [str(Requirement(r)) for r in core], [str(Requirement(r)) for r in dev], str(SpecifierSet(python))
     from_file = normalised(versions._declared())
     monkeypatch.setattr(versions, "PYPROJECT", ROOT / "no-such-pyproject.toml")
     assert normalised(versions._declared()) == from_file, "pyproject.toml changed since `make install`"
