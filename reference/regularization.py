@@ -287,6 +287,16 @@ class Mistakes:
         return tuple(numpy(d) for d in t.autograd.grad(out, (x, g, b), grad_outputs=tensor(dOut)))
 
     @staticmethod
+    def layernorm_over_batch(X, gamma, beta, eps=1e-5):
+        """Normalised over axis 0 (the batch) instead of the last: F.layer_norm of X with axis 0
+        moved last, then gamma and beta over the last axis."""
+        t = torch()
+        with t.no_grad():
+            x = tensor(X).movedim(0, -1)
+            y = t.nn.functional.layer_norm(x, (x.shape[-1],), eps=eps).movedim(-1, 0)
+            return numpy(y * tensor(gamma) + tensor(beta))
+
+    @staticmethod
     def early_stopping_non_strict(val_losses, patience, min_delta=0.0):
         """The documented rule with an improvement that may equal best - min_delta (<=)."""
         return _early_stopping_rule(val_losses, patience, min_delta, operator.le)

@@ -77,6 +77,10 @@ def mask_problem(got, spec, structure_only=False) -> str | None:
         return (f"the mask holds values other than 0 and 1 ({', '.join(f'{v:.4g}' for v in odd)}): 1 keeps an entry "
                 "and 0 drops it; the scaling by 1 / (1 - p) belongs to dropout_forward")
     q = spec["keep"]
+    if m.ndim >= 2 and 0 < q < 1 and np.all(m == m[:1]):
+        return ("every row of the mask is the same (neighbours along the first axis are kept together): every "
+                "entry is drawn on its own; a mask drawn once and repeated along the batch (broadcast) is the "
+                "same dropout for every sample")
     if q in (0.0, 1.0):
         return None if np.all(m == q) else \
             f"with p = {1 - q:g} every entry must be {q:g}; {int(np.sum(m != q))} of {m.size} are not"
@@ -183,11 +187,12 @@ def _dropout_edges(rng, backward=False):
 
 
 def _rescaled(oracle, factor, backward=False):
-    """The oracle's result times factor(p); p = 1 gives zeros either way."""
+    """The oracle's result times factor(p); None where the mistake says nothing (p = 1 gives zeros
+    either way; factor None)."""
     def value(a, b, c):
         p = c if backward else b
-        with np.errstate(all="ignore"):
-            return oracle(a, b, c) * factor(p) if p < 1 else None
+        f = factor(p) if p < 1 else None
+        return None if f is None else oracle(a, b, c) * f
     return value
 
 
@@ -195,7 +200,7 @@ def _dropout_likely(oracle, backward=False):
     return (Likely("the kept entries are not scaled by 1 / (1 - p): inverted dropout scales at training time, "
                    "so that nothing changes at test time", _rescaled(oracle, lambda p: 1 - p, backward)),
             Likely("you scaled by 1 / p: p is the DROP probability, the kept fraction is 1 - p",
-                   _rescaled(oracle, lambda p: (1 - p) / p if p > 0 else np.nan, backward)),
+                   _rescaled(oracle, lambda p: (1 - p) / p if p > 0 else None, backward)),
             Likely("you multiplied by 1 - p instead of dividing by it",
                    _rescaled(oracle, lambda p: (1 - p) ** 2, backward)))
 
@@ -234,45 +239,64 @@ def bn_stable_cases(rng):
             Case(_bn_args(rng, 8, 4, offset=1e3), {}, "features around 1e3")]
 
 
-def _bn_output_unbiased(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
-    return Mistakes.batchnorm_unbiased_output(X, gamma, beta, eps) if training else None
+def _bn(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    """(out, new_running_mean, new_running_var) of the oracle."""
+    return Torch.batchnorm_forward(X, gamma, beta, running_mean, running_var, momentum, eps, training)[:3]
 
 
-def _bn_output_running(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
-    return Torch.batchnorm_forward(X, gamma, beta, running_mean, running_var, momentum, eps, False)[0] \
+# Each known mistake of batchnorm_forward as the whole (out, running_mean, running_var) it gives, so that
+# every check, whatever part its driver returns, computes it (None: the mistake does not apply).
+
+def _unbiased_output(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    right = _bn(X, gamma, beta, running_mean, running_var, momentum, eps, training)
+    return (Mistakes.batchnorm_unbiased_output(X, gamma, beta, eps),) + right[1:] if training else None
+
+
+def _running_in_training(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    right = _bn(X, gamma, beta, running_mean, running_var, momentum, eps, training)
+    return (_bn(X, gamma, beta, running_mean, running_var, momentum, eps, False)[0],) + right[1:] \
         if training else None
 
 
-def _bn_running_keras_momentum(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
-    return Torch.batchnorm_forward(X, gamma, beta, running_mean, running_var, 1 - momentum, eps, training)[1:3]
+def _keras_momentum(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    right = _bn(X, gamma, beta, running_mean, running_var, momentum, eps, training)
+    return right[:1] + _bn(X, gamma, beta, running_mean, running_var, 1 - momentum, eps, training)[1:] \
+        if training else None
 
 
-def _bn_running_biased(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
-    rm = Torch.batchnorm_forward(X, gamma, beta, running_mean, running_var, momentum, eps, training)[1]
-    return (rm, Mistakes.batchnorm_biased_running_var(X, running_var, momentum)) if training else None
+def _biased_running_var(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    right = _bn(X, gamma, beta, running_mean, running_var, momentum, eps, training)
+    return right[:2] + (Mistakes.batchnorm_biased_running_var(X, running_var, momentum),) if training else None
 
 
-def _bn_eval_batch_stats(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
-    return Torch.batchnorm_forward(X, gamma, beta, running_mean, running_var, momentum, eps, True)[:3] \
-        if not training else None
+def _eval_batch_stats(X, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, training=True):
+    return None if training else _bn(X, gamma, beta, running_mean, running_var, momentum, eps, True)
 
 
-BN_OUTPUT_LIKELY = (
-    Likely("the output was normalised with the unbiased variance (N - 1): normalise with the biased batch "
-           "variance (divide by N); only the running variance is unbiased", _bn_output_unbiased),
-    Likely("training mode normalised with the running statistics: in training mode use the batch's own "
-           "mean and variance", _bn_output_running),
-)
-BN_RUNNING_LIKELY = (
-    Likely("momentum weighs the OLD running statistic here (Keras's convention, momentum=0.99): in PyTorch's "
-           "convention new = (1 - momentum) * running + momentum * batch", _bn_running_keras_momentum),
-    Likely("the running variance was updated with the biased batch variance (divide by N, as Keras does); "
-           "PyTorch's running variance takes the unbiased one (N - 1)", _bn_running_biased),
-)
-BN_EVAL_LIKELY = (
-    Likely("with training=False normalise with the running statistics and return them unchanged; this used "
-           "the batch statistics", _bn_eval_batch_stats),
-)
+BN_MISTAKES = {
+    "output": (
+        Likely("the output was normalised with the unbiased variance (N - 1): normalise with the biased batch "
+               "variance (divide by N); only the running variance is unbiased", _unbiased_output),
+        Likely("training mode normalised with the running statistics: in training mode use the batch's own "
+               "mean and variance", _running_in_training)),
+    "running": (
+        Likely("momentum weighs the OLD running statistic here (Keras's convention, momentum=0.99): in PyTorch's "
+               "convention new = (1 - momentum) * running + momentum * batch", _keras_momentum),
+        Likely("the running variance was updated with the biased batch variance (divide by N, as Keras does); "
+               "PyTorch's running variance takes the unbiased one (N - 1)", _biased_running_var)),
+    "eval": (
+        Likely("with training=False normalise with the running statistics and return them unchanged; this used "
+               "the batch statistics", _eval_batch_stats),),
+}
+
+
+def _bn_likely(*kinds, part=slice(0, 3)):
+    """The rows of `kinds`, each giving the `part` of its result that the check's driver returns."""
+    def value(f):
+        return lambda *a, **k: None if (v := f(*a, **k)) is None else v[part]
+    return tuple(Likely(row.message, value(row.value)) for kind in kinds for row in BN_MISTAKES[kind])
+
+
 BN_RUNNING_DIFFERS = ("Keras's BatchNormalization updates moving_variance with the biased batch variance (divide "
                       "by N); torch.nn.functional.batch_norm's running_var takes the unbiased one (N - 1): Keras's "
                       "is (N - 1) / N of the batch's share. The output and the running mean agree")
@@ -289,22 +313,23 @@ def _bn_forward_checks() -> list[Check]:
         Check(fn, "types and shapes: (out, running_mean, running_var, cache)", 1,
               lambda rng: bn_cases(rng, ((4, 3), (2, 1))), structure_only=True, differs=BN_RUNNING_DIFFERS, **common),
         Check(fn, "training mode: the output, normalised with the batch mean and biased variance", 2, bn_cases,
-              likely=BN_OUTPUT_LIKELY, **output),
+              likely=_bn_likely("output", part=0), **output),
         Check(fn, "training mode: the new running mean and variance (momentum 0.1 weighs the batch; unbiased "
-                  "variance)", 1, bn_cases, likely=BN_RUNNING_LIKELY, differs=BN_RUNNING_DIFFERS, **running),
+                  "variance)", 1, bn_cases, likely=_bn_likely("running", part=slice(1, 3)),
+              differs=BN_RUNNING_DIFFERS, **running),
         Check(fn, "training=False: normalised with the running statistics, which stay unchanged", 1,
-              lambda rng: bn_cases(rng, training=False), likely=BN_EVAL_LIKELY, **forward),
+              lambda rng: bn_cases(rng, training=False), likely=_bn_likely("eval"), **forward),
         Check(fn, "extra arguments momentum=0.25, eps=1e-3", 1,
               lambda rng: bn_cases(rng, ((4, 3), (10, 2)), momentum=0.25, eps=1e-3),
-              likely=BN_OUTPUT_LIKELY + BN_RUNNING_LIKELY, differs=BN_RUNNING_DIFFERS, **forward),
+              likely=_bn_likely("output", "running"), differs=BN_RUNNING_DIFFERS, **forward),
         Check(fn, "stable: a constant feature (variance 0) and features around 1e3", 1, bn_stable_cases,
-              stable=True, likely=BN_OUTPUT_LIKELY, **output),
+              stable=True, likely=_bn_likely("output", part=0), **output),
         Check(fn, "the cache is (X, gamma, eps)", 1, lambda rng: bn_cases(rng, ((3, 2),)),
               **parts(driver.drive_cache, -1)),
     ]
 
 
-def bn_backward_cases(rng, shapes=((2, 3), (8, 5), (16, 2)), eps=1e-5, small=False):
+def bn_backward_cases(rng, shapes=((3, 3), (8, 5), (16, 2)), eps=1e-5, small=False):
     out = []
     for n, d in shapes:
         X, gamma = _bn_args(rng, n, d)[:2]
@@ -315,7 +340,8 @@ def bn_backward_cases(rng, shapes=((2, 3), (8, 5), (16, 2)), eps=1e-5, small=Fal
 
 
 def _eps_dropped(oracle):
-    return lambda dOut, cache: oracle(dOut, (cache[0], cache[1], 0.0))
+    """The oracle with eps so small that var + eps == var (torch refuses eps = 0 in training mode)."""
+    return lambda dOut, cache: oracle(dOut, (cache[0], cache[1], np.finfo(np.float64).tiny))
 
 
 def _norm_backward_likely(oracle):
@@ -367,16 +393,8 @@ def ln_backward_cases(rng, shapes=LN_SHAPES, eps=1e-5, scale=1.0):
     return out
 
 
-def _ln_over_batch(X, gamma, beta, eps=1e-5):
-    """Normalised over the batch axis: batch norm's output (2-D X)."""
-    if np.ndim(X) != 2:
-        return None
-    d = np.shape(X)[1]
-    return Torch.batchnorm_forward(X, gamma, beta, np.zeros(d), np.ones(d), 0.1, eps, True)[0]
-
-
 LN_LIKELY = (Likely("normalised over the batch axis (axis 0): layer normalisation normalises each sample over its "
-                    "last axis (axis=-1, keepdims=True)", _ln_over_batch),)
+                    "last axis (axis=-1, keepdims=True)", Mistakes.layernorm_over_batch),)
 
 
 def _ln_forward_checks() -> list[Check]:
