@@ -300,3 +300,62 @@ class Mistakes:
     def early_stopping_non_strict(val_losses, patience, min_delta=0.0):
         """The documented rule with an improvement that may equal best - min_delta (<=)."""
         return _early_stopping_rule(val_losses, patience, min_delta, operator.le)
+
+
+# ----------------------------------------------------------------------------------------------
+# The conventions page (docs/conventions.md): measured live by `make conventions`
+# ----------------------------------------------------------------------------------------------
+
+def _keras_bn(X, momentum, epsilon):
+    """Keras's BatchNormalization (these settings) on a fresh state (gamma 1, beta 0, moving mean 0,
+    moving variance 1), one training step: (output, moving mean, moving variance)."""
+    d = np.shape(X)[1]
+    layer = _layer("BatchNormalization", d, momentum=momentum, epsilon=epsilon)
+    layer.set_weights([np.ones(d), np.zeros(d), np.zeros(d), np.ones(d)])
+    out = np.array(layer(X, training=True), dtype=np.float64)
+    return out, np.array(layer.moving_mean.numpy()), np.array(layer.moving_variance.numpy())
+
+
+def _torch_bn(X, momentum, eps):
+    d = np.shape(X)[1]
+    return Torch.batchnorm_forward(X, np.ones(d), np.zeros(d), np.zeros(d), np.ones(d), momentum, eps, True)[:3]
+
+
+def _cv_X():
+    return np.random.default_rng(0).normal(1.0, 2.0, size=(8, 3))
+
+
+def _cv_bn(part, matched):
+    """(torch, keras) of one part of a training step: torch's defaults (momentum 0.1, eps 1e-5)
+    against Keras's defaults (0.99, 1e-3), or against Keras with momentum 1 - 0.1, epsilon 1e-5."""
+    keras_settings = (0.9, 1e-5) if matched else (0.99, 1e-3)
+    return lambda: (_torch_bn(_cv_X(), 0.1, 1e-5)[part], _keras_bn(_cv_X(), *keras_settings)[part])
+
+
+def _cv_ln(eps):
+    d = _cv_X().shape[1]
+    return lambda: (Torch.layernorm_forward(_cv_X(), np.ones(d), np.zeros(d), 1e-5)[0],
+                    Keras.layernorm_forward(_cv_X(), np.ones(d), np.zeros(d), eps)[0])
+
+
+def _conventions():
+    from nngrade.conventions import Piece
+    bn_call = "keras.layers.BatchNormalization(momentum, epsilon)"
+    defaults = "torch momentum 0.1 (weight of the new batch), eps 1e-5; keras momentum 0.99 (weight of the old), epsilon 1e-3"
+    return [
+        Piece("batch norm output (training)", "F.batch_norm(x, rm, rv, training=True, momentum, eps)", bn_call,
+              defaults, _cv_bn(0, False), _cv_bn(0, True), "epsilon=eps in Keras"),
+        Piece("batch norm running mean", "F.batch_norm(..., running_mean)", bn_call + ".moving_mean", defaults,
+              _cv_bn(1, False), _cv_bn(1, True), "momentum=1 - m in Keras for torch's m"),
+        Piece("batch norm running variance", "F.batch_norm(..., running_var)", bn_call + ".moving_variance",
+              defaults + "; torch averages the unbiased batch variance (N - 1), keras the biased one (N)",
+              _cv_bn(2, False), _cv_bn(2, True),
+              "cannot be matched by settings: Keras's batch share is (N - 1) / N of torch's (N = 8 here)"),
+        Piece("layer norm", "F.layer_norm(x, (D,), eps)", "keras.layers.LayerNormalization(axis=-1, epsilon)",
+              "eps: torch 1e-5, keras 1e-3", _cv_ln(1e-3), _cv_ln(1e-5), "epsilon=eps in Keras"),
+    ]
+
+
+from nngrade.conventions import LazyPieces  # noqa: E402
+
+CONVENTIONS = LazyPieces(_conventions)
