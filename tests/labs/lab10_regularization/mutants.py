@@ -119,7 +119,7 @@ MUTANTS = [
     Mutant("layernorm_backward", "the statistics treated as constants",
            replace("dX = inv_std / d * (d * dx_hat - dx_hat.sum(axis=-1, keepdims=True)\n"
                    "                        - x_hat * (dx_hat * x_hat).sum(axis=-1, keepdims=True))",
-                   "dX = dx_hat * inv_std")),
+                   "dX = dx_hat * inv_std"), expect="treats the row's mean and variance as constants"),
     Mutant("layernorm_backward", "dgamma = sum(dOut)", replace("dgamma = (dOut * x_hat).sum(axis=lead)",
                                                              "dgamma = dOut.sum(axis=lead)"),
            expect="this is sum(dOut), dbeta"),
@@ -140,7 +140,8 @@ MUTANTS = [
            replace("loss + abs(min_delta) < best", "loss - abs(min_delta) < best")),
     Mutant("early_stopping", "the best epoch is the smallest loss so far, not the last improvement",
            replace("return epoch, best_epoch", "return epoch, int(np.argmin(val_losses[:epoch + 1]))")
-           + replace("return len(val_losses) - 1, best_epoch", "return len(val_losses) - 1, int(np.argmin(val_losses))")),
+           + replace("return len(val_losses) - 1, best_epoch", "return len(val_losses) - 1, int(np.argmin(val_losses))"),
+           expect="not the epoch of the smallest loss"),
     Mutant("early_stopping", "never stopping: the last epoch and its loss", """
 def early_stopping(val_losses, patience, min_delta=0.0):
     return len(val_losses) - 1, int(np.argmin(val_losses))
