@@ -87,6 +87,7 @@ def test_keras_batch_norm_matches_torch_but_for_its_biased_running_variance():
     for out in (Torch.batchnorm_forward(X, gamma, beta, rm, rv, m, eps, False),
                 Keras.batchnorm_forward(X, gamma, beta, rm, rv, m, eps, False)):
         assert np.allclose(out[0], gamma * (X - rm) / np.sqrt(rv + eps) + beta, rtol=1e-12)
+        # exact: unchanged statistics are copies, not computed
         assert np.array_equal(out[1], rm) and np.array_equal(out[2], rv)
 
 
@@ -95,9 +96,11 @@ def test_keras_layer_defaults_are_the_ones_the_lab_states():
     LayerNormalization to epsilon 1e-3; torch's batch_norm to momentum 0.1 and eps 1e-5."""
     import inspect
     K = keras()
+    # exact: the frameworks' default arguments, compared with the literals the notebook states
     assert (K.layers.BatchNormalization().momentum, K.layers.BatchNormalization().epsilon) == (0.99, 1e-3)
-    assert K.layers.LayerNormalization().epsilon == 1e-3
+    assert K.layers.LayerNormalization().epsilon == 1e-3  # exact: a default argument
     params = inspect.signature(torch().nn.functional.batch_norm).parameters
+    # exact: default arguments
     assert (params["momentum"].default, params["eps"].default) == (0.1, 1e-5)
 
 
