@@ -110,16 +110,21 @@ class Torch:
 
 def _early_stopping_rule(val_losses, patience, min_delta, improves):
     """(the epoch training stops after, the best epoch); an epoch improves when
-    improves(loss + |min_delta|, best)."""
+    improves(loss + |min_delta|, best). The losses are compared as float64 torch scalars, as the
+    other PyTorch oracles compute: the rule ships with the grader, and graded code may not import
+    torch, so the grader hands out no answer (tests/student/test_no_answers_shipped.py)."""
+    losses = tensor(np.asarray(val_losses, dtype=np.float64))
+    delta = abs(float(min_delta))
     best, best_epoch, wait = None, 0, 0
-    for epoch, loss in enumerate(val_losses):
+    for epoch in range(len(losses)):
+        loss = losses[epoch]
         wait += 1
-        if best is None or improves(loss + abs(min_delta), best):
+        if best is None or bool(improves(loss + delta, best)):
             best, best_epoch, wait = loss, epoch, 0
             continue
         if wait >= patience and epoch > 0:
             return epoch, best_epoch
-    return len(val_losses) - 1, best_epoch
+    return len(losses) - 1, best_epoch
 
 
 def _cache(X, gamma, eps):

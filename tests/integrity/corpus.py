@@ -58,7 +58,8 @@ def corpus(results_file) -> list[Bad]:
              "    def __array__(self, *a, **k): return np.tanh(self.view(np.ndarray))\n",
              "def tanh(z):\n    return np.zeros_like(z).view(Liar)\n"]),
         Bad("mutates_input", {"relu"}, "modified z in place",
-            ["def relu(z):\n    z[z < 0] = 0.0\n    return z\n"]),
+            ["def relu(z):\n    z[z < 0] = 0.0\n    return z\n"],
+            partial=True),      # the right values: the types check owns the contract (Check.owns_contract)
         Bad("prints_megabytes", {"identity"}, "printed",
             ["def identity(z):\n    print('x' * 3_000_000)\n    return np.array(z, dtype=float)\n"]),
         Bad("loops_forever", {"gaussian_grad"}, "infinite loop", ["def gaussian_grad(z):\n    while True:\n        pass\n"]),

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from nngrade.registry import LABS     # {"01": "lab01_neurons", ...}
 
 
 def grade(*args):
@@ -20,7 +21,7 @@ def grade(*args):
     (["--lab", "03", "--function", "msee"], "no graded function `msee` in lab03_losses; did you mean `mse`?"),
     (["--lab", "02", "--function", "relu", "--function", "sigmoid_gard"],
      "no graded function `sigmoid_gard` in lab02_activations; did you mean `sigmoid_grad`?"),
-    (["--lab", "10"], "no lab '10': the labs are 01, 02, 03, 04, 05, 06, 07, 08, 09"),
+    (["--lab", "42"], "no lab '42': the labs are " + ", ".join(sorted(LABS))),
     (["--lab", "lab99_extra"], "no lab 'lab99_extra'"),
 ])
 def test_the_command_line_says_what_is_unknown_in_one_line(args, said):

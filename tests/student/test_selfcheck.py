@@ -13,6 +13,7 @@ import types
 import pytest
 
 from conftest import ROOT
+from nngrade.registry import LABS     # {"01": "lab01_neurons", ...}
 from nngrade.notebooks import KERNEL
 
 LAB = "lab02_activations"
@@ -31,7 +32,7 @@ RAN_AFTER = [  # what the student runs after saving (never saved)
     "def relu(z):\n    return z      # changed, not saved",
     'check("relu", seed=4)',
     'check("relu_gard")',
-    'check(lab="10")',
+    'check(lab="42")',
     'r = check("tanh", seed=4)',
     "r",
     "print(repr(r))",
@@ -127,7 +128,7 @@ def test_an_unsaved_change_is_named_with_its_cell_and_the_saved_file_is_graded(r
 
 @pytest.mark.parametrize("call, said", [
     ('check("relu_gard")', "no graded function `relu_gard` in lab02_activations; did you mean `relu_grad`?"),
-    ('check(lab="10")', "no lab '10': the labs are 01, 02, 03, 04, 05, 06, 07, 08, 09"),
+    ('check(lab="42")', "no lab '42': the labs are " + ", ".join(sorted(LABS))),
 ])
 def test_a_mistyped_name_gets_one_line(ran, call, said):
     _, out = ran
