@@ -83,7 +83,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def summary(module: str, root: Path = ROOT) -> str:
     """The first line of a module's docstring."""
     path = root / Path(*module.split("."))
-    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    # a module file wins over a folder of the same name (a checkout updated from before the labs
+    # were packages keeps nngrade/drivers/ with only its __pycache__)
+    path = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     return doc.split("\n\n")[0].replace("\n", " ")
 
