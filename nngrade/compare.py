@@ -190,3 +190,22 @@ def compare(got, expected, rtol, atol, where="result", structure_only=False) -> 
                            f"{expected.size} element(s)", got, expected)
         return None
     raise TypeError(f"oracle returned an unsupported type {type(expected).__name__}")
+
+
+def seeded_draws_problem(draws, problem_of, drawn_with: str) -> str | None:
+    """The three draws of a "draws from the rng it is given" check, made with fresh generators
+    seeded (s, s, t): each one must pass `problem_of` (a draw -> problem text or None), the first
+    two must be equal and the third different. `drawn_with` names the rng methods to use."""
+    if not isinstance(draws, list) or len(draws) != 3:
+        return "internal: expected three draws"
+    for draw in draws:
+        problem = problem_of(draw)
+        if problem:
+            return problem
+    if not np.array_equal(draws[0], draws[1]):      # exact: the same seed must give the same bits
+        return ("two calls, each with a fresh rng = np.random.default_rng(seed) and the same seed, gave "
+                f"different draws: draw from the `rng` argument ({drawn_with}), not from np.random.* "
+                "(a global generator the grader cannot seed)")
+    if np.array_equal(draws[0], draws[2]):
+        return "two different seeds gave the same draw: use the `rng` you are given, not a generator you seed yourself"
+    return None

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nngrade.compare import seeded_draws_problem
 from nngrade.labs.lab06_training import driver
 from nngrade.registry import Case, Check, Likely
 from reference._distributions import distribution_problem, spec_difference
@@ -70,20 +71,8 @@ def compare_seeds(got, expected, case, oracles=None):
     """Draws with seeds (s, s, t): the first two equal, the third different."""
     if _is_spec(got):
         return spec_difference(got, expected)
-    if not isinstance(got, list) or len(got) != 3:
-        return "internal: expected three draws"
-    for g in got:
-        problem = distribution_problem(g, expected, structure_only=True)
-        if problem:
-            return problem
-    if not np.array_equal(got[0], got[1]):
-        return ("two calls, each with a fresh rng = np.random.default_rng(seed) and the same seed, gave "
-                "different draws: draw from the `rng` argument (rng.uniform, rng.normal), not from "
-                "np.random.* (a global generator the grader cannot seed)")
-    if np.array_equal(got[0], got[2]):
-        return ("two different seeds gave the same draw: use the `rng` you are given, not a generator "
-                "you seed yourself")
-    return None
+    return seeded_draws_problem(got, lambda g: distribution_problem(g, expected, structure_only=True),
+                                "rng.uniform, rng.normal")
 
 
 def _init_cases(rng, fn, large=False):

@@ -28,7 +28,7 @@ import functools
 import numpy as np
 
 from nngrade import battery
-from nngrade.compare import describe_type
+from nngrade.compare import describe_type, seeded_draws_problem
 from nngrade.labs.lab10_regularization import driver
 from nngrade.registry import Case, Check, Likely
 from reference.regularization import Keras, Mistakes, Torch
@@ -116,19 +116,7 @@ def compare_mask_seeds(got, expected, case, oracles=None):
     """Draws with seeds (s, s, s + 1): the first two equal, the third different."""
     if isinstance(got, dict):
         return compare_mask(got, expected, case)
-    if not isinstance(got, list) or len(got) != 3:
-        return "internal: expected three draws"
-    for g in got:
-        problem = mask_problem(g, expected, structure_only=True)
-        if problem:
-            return problem
-    if not np.array_equal(got[0], got[1]):
-        return ("two calls, each with a fresh rng = np.random.default_rng(seed) and the same seed, gave "
-                "different masks: draw from the `rng` argument (rng.random), not from np.random.* "
-                "(a global generator the grader cannot seed)")
-    if np.array_equal(got[0], got[2]):
-        return "two different seeds gave the same mask: use the `rng` you are given, not a generator you seed yourself"
-    return None
+    return seeded_draws_problem(got, lambda g: mask_problem(g, expected, structure_only=True), "rng.random")
 
 
 P_TYPICAL = (0.2, 0.3, 0.7, 0.8)      # never 1/2, where p and 1 - p are the same
